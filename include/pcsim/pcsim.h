@@ -1,0 +1,14 @@
+/* pcsim.h - the public API of libpcsim, the page-cache simulator engine. */
+#ifndef PCSIM_PCSIM_H
+#define PCSIM_PCSIM_H
+
+#include <pcsim/event.h>
+#include <pcsim/files.h>
+#include <pcsim/config.h>
+#include <pcsim/stats.h>
+#include <pcsim/cache.h>
+#include <pcsim/trace.h>
+#include <pcsim/report.h>
+#include <pcsim/gen.h>
+
+#endif

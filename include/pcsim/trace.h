@@ -1,0 +1,120 @@
+/*
+ * trace.h - trace readers: one small const ops table per format, found by sniffing.
+ *
+ * Every format is a PcsTraceOps in its own file under sim/trace/, collected in one explicit
+ * array in sim/trace.c (no constructor magic, no switch on format names). The core calls a
+ * reader only through the pcs_trace_*() wrappers below.
+ *
+ * Contract of a reader:
+ *   - probe() looks at the file's path and first bytes and returns a confidence 0..100
+ *     (100: a magic number matched; 0: certainly not this format).
+ *   - open() prepares to stream the file; it never loads the whole trace into memory
+ *     (streamed with a fixed buffer, or mmap'd).
+ *   - next() fills one caller-owned event and returns PCS_TRACE_OK, PCS_TRACE_EOF at the end,
+ *     or PCS_TRACE_ERROR with a GError whose message names the record:
+ *     "expected an op name, got 'rea'" (the wrapper prefixes "PATH:LINE: " or
+ *     "PATH: record N: ").  After an error the reader can continue with the next record
+ *     (that is what --skip-bad relies on).
+ *   - no allocation per record on the success path.
+ */
+#ifndef PCSIM_TRACE_H
+#define PCSIM_TRACE_H
+
+#include <glib.h>
+#include <pcsim/event.h>
+#include <pcsim/files.h>
+
+G_BEGIN_DECLS
+
+/* The GError domain of trace errors. (Not PCS_TRACE_ERROR, which is the PcsTraceStatus of a
+ * bad record: a macro of that name would silently turn `return PCS_TRACE_ERROR;` into a
+ * quark.) */
+#define PCS_TRACE_ERROR_DOMAIN (pcs_trace_error_quark ())
+GQuark pcs_trace_error_quark (void);
+
+typedef enum {
+	PCS_TRACE_ERROR_PARSE,   /* a record is malformed */
+	PCS_TRACE_ERROR_FORMAT,  /* the file is not in the format asked for / none detected */
+	PCS_TRACE_ERROR_FAILED   /* I/O error: cannot open, read or write */
+} PcsTraceErrorCode;
+
+typedef enum {
+	PCS_TRACE_OK = 0,
+	PCS_TRACE_EOF,
+	PCS_TRACE_ERROR
+} PcsTraceStatus;
+
+/* What a format's records can carry, so reports can say what a replay could not know. */
+typedef enum {
+	PCS_TRACE_CAP_TIME    = 1 << 0,  /* timestamps */
+	PCS_TRACE_CAP_FILES   = 1 << 1,  /* file-level (names, streams) rather than block-level */
+	PCS_TRACE_CAP_WRITES  = 1 << 2,  /* distinguishes reads from writes */
+} PcsTraceCaps;
+
+typedef struct {
+	const char *name;        /* "pcsim-text", "pcsim-bin", "oracle-general" */
+	const char *description; /* one line for `pcsim trace formats` and --help */
+	guint       caps;        /* PcsTraceCaps */
+	/* Confidence 0..100 that the file at path, starting with head[0..len), is this format. */
+	int       (*probe)(const char *path, const guint8 *head, gsize len);
+	/* Opens path; interns file names into files (borrowed, outlives the reader). */
+	gpointer  (*open)(const char *path, PcsFileTable *files, GError **error);
+	PcsTraceStatus (*next)(gpointer r, PcsIoEvent *ev, GError **error);
+	/* Where the reader is: the line number (text) or record number (binary) of the record
+	 * next() returned last, for error messages. */
+	guint64   (*position)(gpointer r);
+	/* Fraction 0..1 of the input consumed, for progress and ETA; may be NULL. */
+	double    (*progress)(gpointer r);
+	void      (*close)(gpointer r);
+	gboolean    position_is_line; /* TRUE: position() is a line number ("PATH:LINE:") */
+} PcsTraceOps;
+
+typedef struct PcsTrace PcsTrace;
+
+/* The registry, in probing order; terminated by NULL. */
+const PcsTraceOps *const *pcs_trace_formats(void);
+/* The format called name, or NULL. */
+const PcsTraceOps *pcs_trace_format_by_name(const char *name);
+
+/*
+ * Opens a trace. format NULL or "auto" sniffs: the best probe() score wins, a score of 0
+ * everywhere is an error that lists the formats tried. Fails with PCS_TRACE_ERROR_FAILED
+ * when the file cannot be opened and PCS_TRACE_ERROR_FORMAT when no format fits or the
+ * named format is unknown. The message always starts with the path.
+ */
+PcsTrace *pcs_trace_open(const char *path, const char *format, PcsFileTable *files, GError **error);
+/* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
+PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
+double pcs_trace_progress(PcsTrace *t);
+void pcs_trace_close(PcsTrace *t);
+
+/* Identity of the trace, for reports: path, detected format, size in bytes and the sha256 of
+ * its first MiB (hex, 64 chars). */
+const char *pcs_trace_path(const PcsTrace *t);
+const PcsTraceOps *pcs_trace_ops(const PcsTrace *t);
+guint64 pcs_trace_bytes(const PcsTrace *t);
+const char *pcs_trace_sha256(const PcsTrace *t);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsTrace, pcs_trace_close)
+
+/*
+ * Writer of pcsim's formats (format "pcsim-bin", the default when NULL, or "pcsim-text"), used
+ * by `pcsim trace convert` and `pcsim gen`. The file is written to PATH.tmp and renamed on
+ * pcs_trace_writer_finish(), so a failed or interrupted conversion never leaves a half-written
+ * trace under the final name. PATH "-" writes pcsim-text to standard output (`pcsim trace
+ * cat`); pcsim-bin needs a seekable file. Every event must be one pcsim-text could express
+ * (the op's fields, advice only on fadvise, file G_MAXUINT32 only on sync), known times must
+ * not go backwards, and pcsim-bin takes lengths below 4 GiB - 1: otherwise add() fails.
+ */
+typedef struct PcsTraceWriter PcsTraceWriter;
+PcsTraceWriter *pcs_trace_writer_new(const char *path, const char *format,
+				     const PcsFileTable *files, GError **error);
+gboolean pcs_trace_writer_add(PcsTraceWriter *w, const PcsIoEvent *ev, GError **error);
+/* Flushes, writes the name table (binary) and renames into place. Frees w in every case. */
+gboolean pcs_trace_writer_finish(PcsTraceWriter *w, GError **error);
+/* Abandons the output (removes the temporary file) and frees w. NULL is a no-op. */
+void pcs_trace_writer_abort(PcsTraceWriter *w);
+
+G_END_DECLS
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * index.c - open-addressing page index: sizing and backward-shift deletion.
+ *
+ * Lookups and insertion are inline in index.h (they are the hot path). Deletion follows
+ * Knuth's algorithm R for linear probing: after emptying a position, walk the run that
+ * follows and move back every entry whose home position does not lie cyclically in
+ * (hole, entry]; the table never holds tombstones, so a long replay does not slow down.
+ *
+ * Invariant: for every occupied pos, every position from the entry's home up to pos is
+ * occupied (that is what lets pcs_index_find() stop at the first empty position).
+ */
+#include "config.h"
+
+#include "index.h"
+
+void
+pcs_index_init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_stride,
+	       const void *shadows, gsize shadow_stride)
+{
+	guint64 size = pcs_roundup_pow2(MAX(capacity * 2, 16));
+
+	ix->slots = g_new0(guint32, size);
+	ix->mask = size - 1;
+	ix->base[0] = pages;
+	ix->stride[0] = page_stride;
+	ix->base[1] = shadows;
+	ix->stride[1] = shadow_stride;
+	ix->count = 0;
+}
+
+void
+pcs_index_clear(PcsIndex *ix)
+{
+	g_clear_pointer(&ix->slots, g_free);
+	ix->count = 0;
+}
+
+void
+pcs_index_remove_at(PcsIndex *ix, guint64 hole)
+{
+	guint64 j = hole;
+
+	g_assert(ix->slots[hole] != 0);
+	ix->slots[hole] = 0;
+	ix->count--;
+	for (;;) {
+		guint32 v;
+		guint64 home;
+		const PcsKey *k;
+
+		j = (j + 1) & ix->mask;
+		v = ix->slots[j];
+		if (v == 0)
+			return;
+		k = pcs_index_key(ix, v - 1);
+		home = pcs_page_hash(k->file, k->index) & ix->mask;
+		/* Move back unless home lies cyclically in (hole, j]. */
+		if (((j - home) & ix->mask) >= ((j - hole) & ix->mask)) {
+			ix->slots[hole] = v;
+			ix->slots[j] = 0;
+			hole = j;
+		}
+	}
+}

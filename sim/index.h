@@ -1,0 +1,110 @@
+/*
+ * index.h - open-addressing index from (file, page index) to a 32-bit entry (internal).
+ *
+ * Like the kernel's xarray of a mapping, one table holds both resident pages and the shadow
+ * entries of evicted ones: an entry is a page slot, or a shadow-ring slot tagged with
+ * PCS_INDEX_SHADOW. So a miss finds its shadow with the same probe, and eviction turns a
+ * page's entry into a shadow in place. The index does not own keys: an entry's key is the
+ * PcsKey at base[tag] + slot * stride[tag] (the page slab or the shadow ring).
+ *
+ * Linear probing over a power-of-two table kept at most half full; deletion shifts entries
+ * back (no tombstones), so lookups stay short however long the replay runs. Nothing is
+ * allocated after pcs_index_init().
+ */
+#ifndef PCSIM_INDEX_H
+#define PCSIM_INDEX_H
+
+#include <glib.h>
+#include "page.h"
+#include "util.h"
+
+/* Tag of entries that name a shadow-ring slot rather than a page slot. */
+#define PCS_INDEX_SHADOW 0x80000000u
+#define PCS_INDEX_SLOT(entry) ((entry) & ~PCS_INDEX_SHADOW)
+
+typedef struct {
+	guint32       *slots;     /* 0 = empty, else entry + 1 */
+	guint64        mask;
+	const guint8  *base[2];   /* keys of untagged / shadow-tagged entries */
+	gsize          stride[2];
+	guint64        count;
+} PcsIndex;
+
+/* Sizes the table for up to capacity entries (2x, rounded to a power of two). shadows may be
+ * NULL when no entry will be tagged. Cannot fail (g_malloc aborts on out-of-memory like the
+ * rest of GLib). */
+void pcs_index_init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_stride,
+		    const void *shadows, gsize shadow_stride);
+void pcs_index_clear(PcsIndex *ix);
+
+static inline const PcsKey *
+pcs_index_key(const PcsIndex *ix, guint32 entry)
+{
+	guint t = entry >> 31;
+
+	return (const PcsKey *) (ix->base[t] + (gsize) PCS_INDEX_SLOT(entry) * ix->stride[t]);
+}
+
+/* Where (file, index) would be probed first: for prefetching ahead of a lookup. */
+static inline const guint32 *
+pcs_index_home(const PcsIndex *ix, guint32 file, guint64 index)
+{
+	return &ix->slots[pcs_page_hash(file, index) & ix->mask];
+}
+
+/*
+ * Finds (file, index). Returns the probe position: ix->slots[pos] is 0 when the key is absent
+ * (and pos is where it would be inserted), else slot + 1.
+ */
+static inline guint64
+pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
+{
+	guint64 pos = pcs_page_hash(file, index) & ix->mask;
+	guint32 v;
+
+	while ((v = ix->slots[pos]) != 0) {
+		const PcsKey *k = pcs_index_key(ix, v - 1);
+
+		if (k->index == index && k->file == file)
+			break;
+		pos = (pos + 1) & ix->mask;
+	}
+	return pos;
+}
+
+/* The entry of (file, index), or PCS_NIL. */
+static inline guint32
+pcs_index_lookup(const PcsIndex *ix, guint32 file, guint64 index)
+{
+	return ix->slots[pcs_index_find(ix, file, index)] - 1;  /* 0 - 1 == PCS_NIL */
+}
+
+/* Inserts entry at a position pcs_index_find() returned for its key, with no change to the
+ * table in between. */
+static inline void
+pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
+{
+	ix->slots[pos] = entry + 1;
+	ix->count++;
+}
+
+/* Replaces the entry at an occupied pos by another entry with the same key. */
+static inline void
+pcs_index_replace_at(PcsIndex *ix, guint64 pos, guint32 entry)
+{
+	ix->slots[pos] = entry + 1;
+}
+
+/* Removes the entry at pos (which must be occupied) and shifts followers back. */
+void pcs_index_remove_at(PcsIndex *ix, guint64 pos);
+
+/* Removes entry's key; the key must be present and map to entry. */
+static inline void
+pcs_index_remove(PcsIndex *ix, guint32 entry)
+{
+	const PcsKey *k = pcs_index_key(ix, entry);
+
+	pcs_index_remove_at(ix, pcs_index_find(ix, k->file, k->index));
+}
+
+#endif

@@ -1,0 +1,196 @@
+/*
+ * two_list.c - the kernel's two-list page replacement (inactive/active file LRU).
+ *
+ * What it models (mm/swap.c folio_mark_accessed, mm/vmscan.c shrink_inactive_list,
+ * shrink_active_list, inactive_is_low, prepare_scan_control):
+ *
+ *      add ──► [ inactive: head ... tail ] ──► victims (shrink)
+ *                   ▲ demote      │ 2nd reference (mark_accessed)
+ *                   │             ▼
+ *              [ active: head ... tail ] ◄── add(active) on a refault activation
+ *
+ *   1. New pages enter the inactive head (the active head for a refault activation, decided
+ *      by the core from the shadow entry, mm/workingset.c).
+ *   2. mark_accessed: inactive+unreferenced -> referenced; inactive+referenced -> active head,
+ *      referenced cleared (an activation); active+unreferenced -> referenced; active+referenced:
+ *      nothing. Active pages are never moved on access. Writes never mark (generic_perform_write
+ *      does not call folio_mark_accessed).
+ *   3. shrink(nr): decide first whether the active list is aged this cycle — if refault
+ *      activations happened since the last cycle, or inactive * inactive_ratio < active
+ *      (inactive_is_low, ratio int_sqrt(10 * GiB), 1 under 1 GiB). Then take up to nr victims
+ *      from the inactive tail: unmapped page cache is reclaimed even when referenced
+ *      (folio_check_references: RECLAIM_CLEAN). Then, if ageing, move up to nr pages from the
+ *      active tail to the inactive head, clearing active and setting PG_workingset
+ *      (PG_referenced is left as it was, as shrink_active_list does). If the inactive list
+ *      was empty, the freshly demoted pages are reclaimed in a second round.
+ *
+ * Simplified relative to Linux: one lruvec (no NUMA nodes, no memcg), file pages only (no
+ * anon, no swappiness), no per-CPU LRU batches (a page is on its list at once), no mapped
+ * pages ("look twice" for PTE references), no scan priorities: each shortage reclaims one
+ * batch of reclaim_batch pages (SWAP_CLUSTER_MAX = 32 by default).
+ *
+ * Invariants (two_list_check): every page on a list is tagged with it, links are symmetric,
+ * counts match the walks, and active pages are tagged PCS_LRU_ACTIVE.
+ */
+#include "config.h"
+
+#include <pcsim/config.h>
+#include "lists.h"
+
+typedef struct {
+	PcsPage  *pages;
+	PcsStats *stats;
+	PcsList   inactive;
+	PcsList   active;
+	guint32   inactive_ratio;
+	guint64   refault_snapshot;  /* stats->refault_activations at the last shrink */
+} TwoList;
+
+static gpointer
+two_list_create(PcsPage *pages, guint32 nr_pages, PcsStats *stats, const PcsConfig *cfg)
+{
+	TwoList *t = g_new0(TwoList, 1);
+
+	t->pages = pages;
+	t->stats = stats;
+	pcs_list_init(&t->inactive);
+	pcs_list_init(&t->active);
+	t->inactive_ratio = pcs_config_effective_inactive_ratio(cfg);
+	return t;
+}
+
+static void
+two_list_destroy(gpointer l)
+{
+	g_free(l);
+}
+
+static void
+two_list_add(gpointer l, guint32 s, gboolean active)
+{
+	TwoList *t = l;
+
+	if (active) {
+		t->pages[s].lru = PCS_LRU_ACTIVE;
+		pcs_list_push_head(&t->active, t->pages, s);
+	} else {
+		t->pages[s].lru = PCS_LRU_INACTIVE;
+		pcs_list_push_head(&t->inactive, t->pages, s);
+	}
+}
+
+/* folio_mark_accessed(), mm/swap.c. */
+static void
+two_list_access(gpointer l, guint32 s, guint flags)
+{
+	TwoList *t = l;
+	PcsPage *p = &t->pages[s];
+
+	if (!(flags & PCS_ACCESS_MARK))
+		return;
+	if (!(p->flags & PCS_PG_REFERENCED)) {
+		p->flags |= PCS_PG_REFERENCED;
+	} else if (p->lru == PCS_LRU_INACTIVE) {
+		pcs_list_unlink(&t->inactive, t->pages, s);
+		p->lru = PCS_LRU_ACTIVE;
+		p->flags &= ~PCS_PG_REFERENCED;
+		pcs_list_push_head(&t->active, t->pages, s);
+		t->stats->activations++;
+	}
+}
+
+static guint32
+isolate_inactive(TwoList *t, guint32 nr, guint32 *victims)
+{
+	guint32 n = 0;
+
+	while (n < nr && t->inactive.tail != PCS_NIL) {
+		guint32 s = t->inactive.tail;
+
+		pcs_list_unlink(&t->inactive, t->pages, s);
+		t->pages[s].lru = PCS_LRU_NONE;
+		victims[n++] = s;
+	}
+	return n;
+}
+
+/* shrink_active_list(), mm/vmscan.c, for unmapped page cache: every scanned page goes. */
+static void
+deactivate(TwoList *t, guint32 nr)
+{
+	while (nr-- > 0 && t->active.tail != PCS_NIL) {
+		guint32 s = t->active.tail;
+		PcsPage *p = &t->pages[s];
+
+		pcs_list_unlink(&t->active, t->pages, s);
+		p->lru = PCS_LRU_INACTIVE;
+		p->flags |= PCS_PG_WORKINGSET;
+		pcs_list_push_head(&t->inactive, t->pages, s);
+		t->stats->deactivations++;
+	}
+}
+
+static guint32
+two_list_shrink(gpointer l, guint32 nr, guint32 *victims)
+{
+	TwoList *t = l;
+	gboolean age;
+	guint32 n;
+
+	/* 1. prepare_scan_control: age the active list after refaults or when inactive is low. */
+	age = t->stats->refault_activations != t->refault_snapshot ||
+	      t->inactive.nr * t->inactive_ratio < t->active.nr;
+	t->refault_snapshot = t->stats->refault_activations;
+	/* 2. shrink_inactive_list: victims from the inactive tail. */
+	n = isolate_inactive(t, nr, victims);
+	/* 3. shrink_active_list: demote from the active tail. */
+	if (age || n == 0)
+		deactivate(t, nr);
+	/* 4. The inactive list was empty: reclaim what was just demoted. */
+	if (n == 0)
+		n = isolate_inactive(t, nr, victims);
+	return n;
+}
+
+static void
+two_list_remove(gpointer l, guint32 s)
+{
+	TwoList *t = l;
+	PcsPage *p = &t->pages[s];
+
+	if (p->lru == PCS_LRU_ACTIVE)
+		pcs_list_unlink(&t->active, t->pages, s);
+	else if (p->lru == PCS_LRU_INACTIVE)
+		pcs_list_unlink(&t->inactive, t->pages, s);
+	p->lru = PCS_LRU_NONE;
+}
+
+static void
+two_list_counts(gpointer l, guint64 *active, guint64 *inactive)
+{
+	TwoList *t = l;
+
+	*active = t->active.nr;
+	*inactive = t->inactive.nr;
+}
+
+static gboolean
+two_list_check(gpointer l, GError **error)
+{
+	TwoList *t = l;
+
+	return pcs_list_check(&t->inactive, t->pages, PCS_LRU_INACTIVE, "inactive", error) &&
+	       pcs_list_check(&t->active, t->pages, PCS_LRU_ACTIVE, "active", error);
+}
+
+const PcsListOps pcs_two_list_ops = {
+	.name = "two-list",
+	.create = two_list_create,
+	.destroy = two_list_destroy,
+	.add = two_list_add,
+	.access = two_list_access,
+	.shrink = two_list_shrink,
+	.remove = two_list_remove,
+	.counts = two_list_counts,
+	.check = two_list_check,
+};

@@ -1,0 +1,48 @@
+/*
+ * page.h - the page struct shared by the cache core, the index and the list policies
+ * (internal).
+ *
+ * Pages live in one slab (an array sized for the cache) and are named by their 32-bit slot.
+ * The first two fields are the page's identity (file id, page index), laid out as PcsKey so
+ * the index can compare keys of pages and shadow entries alike. `prev`/`next` and `lru`
+ * belong to the list policy (cf. pcache.h's "owned by pcache1"); the free list reuses `next`
+ * while a slot is unused. `flags` carries the kernel's page flags that pcsim models.
+ */
+#ifndef PCSIM_PAGE_H
+#define PCSIM_PAGE_H
+
+#include <glib.h>
+
+#define PCS_NIL G_MAXUINT32
+
+/* Identity of a page or shadow entry; must be the first member of both. */
+typedef struct {
+	guint64 index;  /* page index within the file */
+	guint32 file;   /* PcsFileTable id */
+} PcsKey;
+
+/* Page flags (cf. include/linux/page-flags.h). */
+enum {
+	PCS_PG_REFERENCED = 1 << 0,  /* PG_referenced: accessed once while on its list */
+	PCS_PG_WORKINGSET = 1 << 1,  /* PG_workingset: was active (set on deactivation) */
+};
+
+/* Which list a page is on; owned by the list policy. */
+enum {
+	PCS_LRU_NONE = 0,
+	PCS_LRU_INACTIVE,
+	PCS_LRU_ACTIVE,
+};
+
+typedef struct {
+	PcsKey  key;
+	guint32 prev;   /* list links: slot numbers, PCS_NIL at the ends (owned by lists) */
+	guint32 next;
+	guint16 flags;
+	guint8  lru;    /* PCS_LRU_* (owned by lists) */
+	guint8  unused;
+} PcsPage;
+
+G_STATIC_ASSERT (G_STRUCT_OFFSET (PcsPage, key) == 0);
+
+#endif
