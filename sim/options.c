@@ -1,0 +1,862 @@
+/*
+ * options.c - the single parameter table: parsing, defaults, validation, help and output.
+ *
+ * Every knob of a replay has one row in `params[]` below (cf. fio options.c): its name, its
+ * type, where it lives in PcsConfig, its default written as a user would type it, its bounds,
+ * an argument placeholder and a help line. Everything else is generated from the table:
+ *
+ *                      +--> pcs_config_init()           defaults (the `def` strings, parsed)
+ *                      +--> pcs_config_option_group()   --cache SIZE, --reclaim-batch N, ...
+ *   params[] (rows) ---+--> pcs_config_load_file()      [pcsim] cache = 2G   (GKeyFile)
+ *                      +--> pcs_config_set()            --set cache=1G,2G   (sweeps)
+ *                      +--> pcs_config_format()         "1G", "auto", "on"  (normal report)
+ *                      +--> pcs_config_to_json_value()  1073741824, "auto", true (JSON)
+ *                      +--> pcs_config_to_machine_text() 1073741824, auto, true (CSV)
+ *
+ * Invariants:
+ *   - every value reaches a PcsConfig through set_param(), which parses and checks bounds
+ *     before it stores anything: a config is never half-updated, and an error leaves it as
+ *     it was (pcs_config_load_file() applies a whole file to a copy first);
+ *   - every formatted value re-parses to the same value (pcs_config_format() and
+ *     pcs_config_to_machine_text() are exact, never rounded), so a reported configuration
+ *     can be fed back to pcsim;
+ *   - names are spelt with '_' in the table and in INI files; the command line spells them
+ *     with '-'; pcs_param_find() accepts both.
+ *
+ * Number syntax (shared by every command through pcs_parse_size/_duration/_count):
+ *   sizes      DIGITS[.DIGITS][K|M|G|T|P|E][B|iB], binary, case-insensitive: 4K, 2GiB, 8kb
+ *   durations  DIGITS[.DIGITS][ns|us|ms|s|m|h], a bare number is nanoseconds: 500ms, 1.5s
+ *   counts     DIGITS, up to 2^64 - 1
+ * A decimal point is accepted when the result is a whole number of bytes or nanoseconds
+ * ("1.5G" yes, "1.1K" no), because pcs_format_size() prints values such as "1.5G" and users
+ * copy them back. Empty text, signs, spaces, trailing garbage and values past 2^64 - 1 fail.
+ *
+ * Simplified: only one PCS_PARAM_WARMUP row can exist (it sets warmup_requests and
+ * warmup_ns by name), and boolean options always take a value (--workingset off), because a
+ * GOption optional argument must be glued with '=' and a bare "off" would become a trace name.
+ *
+ * Entry points: pcs_params, pcs_param_find, pcs_config_init, pcs_config_set,
+ * pcs_config_load_file, pcs_config_option_group, pcs_config_format, pcs_config_to_json_value,
+ * pcs_config_to_machine_text, pcs_config_cache_pages, pcs_config_effective_inactive_ratio,
+ * pcs_policy_name, pcs_parse_size, pcs_parse_duration, pcs_parse_count, pcs_format_size.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <pcsim/config.h>
+#include <pcsim/event.h>
+#include "util.h"
+
+G_DEFINE_QUARK (pcs-options-error-quark, pcs_options_error)
+
+#define KIB (G_GUINT64_CONSTANT (1) << 10)
+#define TIB (G_GUINT64_CONSTANT (1) << 40)
+
+static const char *const policy_choices[] = {
+	[PCS_POLICY_TWO_LIST] = "two-list",
+	[PCS_POLICY_LRU] = "lru",
+	NULL
+};
+
+static const PcsParam params[] = {
+	{ "cache", PCS_PARAM_SIZE, offsetof (PcsConfig, cache_bytes), sizeof (guint64),
+	  "1G", 128 * KIB, 8 * TIB, NULL, "SIZE", "page cache size" },
+	{ "policy", PCS_PARAM_ENUM, offsetof (PcsConfig, policy), sizeof (guint32),
+	  "two-list", 0, PCS_POLICY_COUNT - 1, policy_choices, "two-list|lru",
+	  "page replacement policy" },
+	{ "inactive_ratio", PCS_PARAM_UINT_AUTO, offsetof (PcsConfig, inactive_ratio),
+	  sizeof (guint32), "auto", 1, 1000, NULL, "N|auto",
+	  "active:inactive balance (auto: int_sqrt(10 * cache GiB))" },
+	{ "reclaim_batch", PCS_PARAM_UINT, offsetof (PcsConfig, reclaim_batch), sizeof (guint32),
+	  "32", 1, 4096, NULL, "N", "pages reclaimed per shortage (1: one in, one out)" },
+	{ "workingset", PCS_PARAM_BOOL, offsetof (PcsConfig, workingset), sizeof (gboolean),
+	  "on", 0, 1, NULL, "on|off", "shadow entries and refault activation" },
+	{ "warmup", PCS_PARAM_WARMUP, offsetof (PcsConfig, warmup_requests), sizeof (guint64),
+	  "0", 0, G_MAXUINT64, NULL, "N|TIME",
+	  "requests (N) or trace time (5s, 500ms) simulated but not counted" },
+	{ "skip_bad", PCS_PARAM_UINT, offsetof (PcsConfig, skip_bad), sizeof (guint64),
+	  "0", 0, G_MAXUINT64, NULL, "N", "bad trace records tolerated (counted)" },
+	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
+};
+
+const PcsParam *
+pcs_params(void)
+{
+	return params;
+}
+
+/* TRUE when a and b are the same name, '-' and '_' being the same character. */
+static gboolean
+names_equal(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		char ca = *a == '-' ? '_' : *a;
+		char cb = *b == '-' ? '_' : *b;
+
+		if (ca != cb)
+			return FALSE;
+	}
+	return *a == *b;
+}
+
+const PcsParam *
+pcs_param_find(const char *name)
+{
+	g_return_val_if_fail (name != NULL, NULL);
+	for (const PcsParam *p = params; p->name; p++)
+		if (names_equal(p->name, name))
+			return p;
+	return NULL;
+}
+
+/* "reclaim_batch" -> "reclaim-batch", the command-line spelling. Caller frees. */
+static char *
+dashed_name(const char *name)
+{
+	char *s = g_strdup(name);
+
+	g_strdelimit(s, "_", '-');
+	return s;
+}
+
+/* ---- number syntax -------------------------------------------------------------------- */
+
+/* A decimal number as written: integer part and fraction frac / 10^frac_digits. */
+typedef struct {
+	guint64 ip;
+	guint64 frac;
+	guint   frac_digits;   /* trailing zeros dropped; at most 19 */
+} Decimal;
+
+typedef enum {
+	NUM_OK,
+	NUM_SYNTAX,     /* no digits, or a lone '.' */
+	NUM_OVERFLOW,   /* integer part past 2^64 - 1 */
+	NUM_PRECISION,  /* more than 19 significant decimals */
+} NumStatus;
+
+/* Parses DIGITS[.DIGITS] at *s (allow_fraction) or DIGITS; advances *s past it. */
+static NumStatus
+parse_decimal(const char **s, gboolean allow_fraction, Decimal *d)
+{
+	const char *p = *s, *frac_start, *frac_end;
+	gboolean overflow = FALSE;
+
+	memset(d, 0, sizeof *d);
+	if (!g_ascii_isdigit(*p))
+		return NUM_SYNTAX;
+	for (; g_ascii_isdigit(*p); p++) {
+		guint digit = (guint) (*p - '0');
+
+		if (d->ip > (G_MAXUINT64 - digit) / 10)
+			overflow = TRUE;
+		else
+			d->ip = d->ip * 10 + digit;
+	}
+	if (allow_fraction && *p == '.') {
+		p++;
+		frac_start = p;
+		while (g_ascii_isdigit(*p))
+			p++;
+		if (p == frac_start)
+			return NUM_SYNTAX;
+		frac_end = p;
+		while (frac_end > frac_start && frac_end[-1] == '0')
+			frac_end--;
+		if (frac_end - frac_start > 19) {
+			*s = p;
+			return NUM_PRECISION;
+		}
+		for (const char *q = frac_start; q < frac_end; q++)
+			d->frac = d->frac * 10 + (guint64) (*q - '0');
+		d->frac_digits = (guint) (frac_end - frac_start);
+	}
+	*s = p;
+	return overflow ? NUM_OVERFLOW : NUM_OK;
+}
+
+static guint64
+gcd64(guint64 a, guint64 b)
+{
+	while (b) {
+		guint64 t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/*
+ * *out = d * unit exactly. Returns NUM_OVERFLOW past 2^64 - 1 and NUM_PRECISION when the
+ * product is not a whole number. The fraction part is f / 10^k * unit = (f / den) * (unit / g)
+ * with g = gcd(unit, 10^k) and den = 10^k / g, which is whole exactly when den divides f; as
+ * f < 10^k, (f / den) * (unit / g) < unit cannot overflow.
+ */
+static NumStatus
+scale_decimal(const Decimal *d, guint64 unit, guint64 *out)
+{
+	guint64 v, pow10 = 1, g, den, frac_part = 0;
+
+	if (!g_uint64_checked_mul(&v, d->ip, unit))
+		return NUM_OVERFLOW;
+	if (d->frac_digits > 0) {
+		for (guint i = 0; i < d->frac_digits; i++)
+			pow10 *= 10;
+		g = gcd64(unit, pow10);
+		den = pow10 / g;
+		if (d->frac % den != 0)
+			return NUM_PRECISION;
+		frac_part = (d->frac / den) * (unit / g);
+	}
+	if (!g_uint64_checked_add(out, v, frac_part))
+		return NUM_OVERFLOW;
+	return NUM_OK;
+}
+
+static gboolean
+set_invalid(GError **error, const char *what, const char *text)
+{
+	g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+	            "expected %s, got '%s'", what, text);
+	return FALSE;
+}
+
+#define SIZE_WHAT "a size such as 4K, 256M or 2G"
+#define DURATION_WHAT "a duration such as 500ms, 5s or 2m (or a number of ns)"
+#define COUNT_WHAT "a whole number such as 0, 32 or 1000"
+
+/* Size suffixes: the letter and its shift; "" is bytes. */
+static const struct {
+	char letter;
+	guint shift;
+} size_units[] = {
+	{ 'K', 10 }, { 'M', 20 }, { 'G', 30 }, { 'T', 40 }, { 'P', 50 }, { 'E', 60 },
+};
+
+gboolean
+pcs_parse_size(const char *text, guint64 *bytes, GError **error)
+{
+	const char *p = text;
+	Decimal d;
+	NumStatus st;
+	guint shift = 0;
+	guint64 v;
+
+	g_return_val_if_fail (text != NULL && bytes != NULL, FALSE);
+	st = parse_decimal(&p, TRUE, &d);
+	if (st == NUM_SYNTAX)
+		return set_invalid(error, SIZE_WHAT, text);
+	/* Unit: [KMGTPE] then optional "B" or "iB"; or a lone "B". */
+	for (gsize i = 0; i < G_N_ELEMENTS (size_units); i++) {
+		if (g_ascii_toupper(*p) == size_units[i].letter) {
+			shift = size_units[i].shift;
+			p++;
+			if (g_ascii_toupper(p[0]) == 'I' && g_ascii_toupper(p[1]) == 'B')
+				p += 2;
+			else if (g_ascii_toupper(p[0]) == 'B')
+				p++;
+			break;
+		}
+	}
+	if (shift == 0 && g_ascii_toupper(*p) == 'B')
+		p++;
+	if (*p != '\0')
+		return set_invalid(error, SIZE_WHAT, text);
+	if (st == NUM_OK)
+		st = scale_decimal(&d, G_GUINT64_CONSTANT (1) << shift, &v);
+	if (st == NUM_OVERFLOW) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "size '%s' is too large (the largest is 16E - 1 byte)", text);
+		return FALSE;
+	}
+	if (st == NUM_PRECISION) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "size '%s' is not a whole number of bytes", text);
+		return FALSE;
+	}
+	*bytes = v;
+	return TRUE;
+}
+
+static const struct {
+	const char *suffix;
+	guint64 ns;
+} duration_units[] = {
+	/* longest suffixes first: "ms" before "m" */
+	{ "ns", 1 },
+	{ "us", G_GUINT64_CONSTANT (1000) },
+	{ "ms", G_GUINT64_CONSTANT (1000000) },
+	{ "s", G_GUINT64_CONSTANT (1000000000) },
+	{ "m", G_GUINT64_CONSTANT (60000000000) },
+	{ "h", G_GUINT64_CONSTANT (3600000000000) },
+};
+
+gboolean
+pcs_parse_duration(const char *text, guint64 *ns, GError **error)
+{
+	const char *p = text;
+	Decimal d;
+	NumStatus st;
+	guint64 unit = 1, v;
+
+	g_return_val_if_fail (text != NULL && ns != NULL, FALSE);
+	st = parse_decimal(&p, TRUE, &d);
+	if (st == NUM_SYNTAX)
+		return set_invalid(error, DURATION_WHAT, text);
+	if (*p != '\0') {
+		gsize i;
+
+		for (i = 0; i < G_N_ELEMENTS (duration_units); i++)
+			if (g_ascii_strcasecmp(p, duration_units[i].suffix) == 0)
+				break;
+		if (i == G_N_ELEMENTS (duration_units))
+			return set_invalid(error, DURATION_WHAT, text);
+		unit = duration_units[i].ns;
+	}
+	if (st == NUM_OK)
+		st = scale_decimal(&d, unit, &v);
+	if (st == NUM_OVERFLOW) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "duration '%s' is too long (the longest is 2^64 - 1 ns, about 584 years)",
+		            text);
+		return FALSE;
+	}
+	if (st == NUM_PRECISION) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "duration '%s' is not a whole number of nanoseconds", text);
+		return FALSE;
+	}
+	*ns = v;
+	return TRUE;
+}
+
+gboolean
+pcs_parse_count(const char *text, guint64 *n, GError **error)
+{
+	const char *p = text;
+	Decimal d;
+	NumStatus st;
+
+	g_return_val_if_fail (text != NULL && n != NULL, FALSE);
+	st = parse_decimal(&p, FALSE, &d);
+	if (st == NUM_SYNTAX || *p != '\0')
+		return set_invalid(error, COUNT_WHAT, text);
+	if (st == NUM_OVERFLOW) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "'%s' is too large (the largest is %" G_GUINT64_FORMAT ")",
+		            text, G_MAXUINT64);
+		return FALSE;
+	}
+	*n = d.ip;
+	return TRUE;
+}
+
+/*
+ * Formats bytes for people or for re-parsing. Exact: the largest unit that shows it with at
+ * most one decimal ("1.5G", "256M"), else in bytes ("131073B"); "1G + 4K" is "1048580K".
+ * Not exact: the largest unit not above it, rounded half up to one decimal, ".0" dropped
+ * ("1G" for 1G + 4K, "4.9K" for 5000). Both give "100B" below 1K. Caller frees.
+ */
+static char *
+format_size(guint64 bytes, gboolean exact)
+{
+	static const char letters[] = "KMGTPE";
+
+	if (exact) {
+		for (int i = 5; i >= 0; i--) {
+			guint64 unit = G_GUINT64_CONSTANT (1) << (10 * (i + 1));
+			guint64 whole = bytes / unit, rem = bytes % unit;
+
+			/* rem < unit <= 2^60, so rem * 10 cannot overflow */
+			if (whole == 0 || (rem * 10) % unit != 0)
+				continue;
+			if (rem == 0)
+				return g_strdup_printf("%" G_GUINT64_FORMAT "%c", whole, letters[i]);
+			return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT "%c",
+			                       whole, rem * 10 / unit, letters[i]);
+		}
+		return g_strdup_printf("%" G_GUINT64_FORMAT "B", bytes);
+	}
+	for (int i = 5; i >= 0; i--) {
+		guint shift = 10 * (guint) (i + 1);
+		guint64 unit = G_GUINT64_CONSTANT (1) << shift;
+		guint64 whole = bytes >> shift, rem = bytes & (unit - 1);
+		guint64 tenths;
+
+		if (whole == 0)
+			continue;
+		tenths = whole * 10 + (rem * 10 + unit / 2) / unit;
+		if (tenths >= 10240 && i < 5)   /* 1023.96K shows as 1M */
+			return g_strdup_printf("1%c", letters[i + 1]);
+		if (tenths % 10 == 0)
+			return g_strdup_printf("%" G_GUINT64_FORMAT "%c", tenths / 10, letters[i]);
+		return g_strdup_printf("%" G_GUINT64_FORMAT ".%" G_GUINT64_FORMAT "%c",
+		                       tenths / 10, tenths % 10, letters[i]);
+	}
+	return g_strdup_printf("%" G_GUINT64_FORMAT "B", bytes);
+}
+
+char *
+pcs_format_size(guint64 bytes)
+{
+	return format_size(bytes, FALSE);
+}
+
+/* A duration in the largest unit that divides it: "5s", "90s", "500ms", "0". Exact. */
+static char *
+format_duration(guint64 ns)
+{
+	if (ns == 0)
+		return g_strdup("0");
+	for (int i = (int) G_N_ELEMENTS (duration_units) - 1; i >= 0; i--)
+		if (ns % duration_units[i].ns == 0)
+			return g_strdup_printf("%" G_GUINT64_FORMAT "%s", ns / duration_units[i].ns,
+			                       duration_units[i].suffix);
+	g_assert_not_reached ();
+	return NULL;
+}
+
+/* ---- the table at work ---------------------------------------------------------------- */
+
+static guint64
+get_field(const PcsConfig *cfg, const PcsParam *p)
+{
+	const char *base = (const char *) cfg + p->offset;
+
+	if (p->size == sizeof (guint64)) {
+		guint64 v;
+
+		memcpy(&v, base, sizeof v);
+		return v;
+	} else {
+		guint32 v;
+
+		G_STATIC_ASSERT (sizeof (gboolean) == sizeof (guint32));
+		g_assert (p->size == sizeof (guint32));
+		memcpy(&v, base, sizeof v);
+		return v;
+	}
+}
+
+static void
+put_field(PcsConfig *cfg, const PcsParam *p, guint64 v)
+{
+	char *base = (char *) cfg + p->offset;
+
+	if (p->size == sizeof (guint64)) {
+		memcpy(base, &v, sizeof v);
+	} else {
+		guint32 v32 = (guint32) v;
+
+		g_assert (p->size == sizeof (guint32) && v <= G_MAXUINT32);
+		memcpy(base, &v32, sizeof v32);
+	}
+}
+
+/* The bound v written in p's syntax ("128K", "4096"). Caller frees. */
+static char *
+format_bound(const PcsParam *p, guint64 v)
+{
+	if (p->type == PCS_PARAM_SIZE)
+		return format_size(v, TRUE);
+	return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+}
+
+static gboolean
+check_bounds(const PcsParam *p, guint64 v, const char *text, GError **error)
+{
+	g_autofree char *bound = NULL;
+
+	if (v < p->min) {
+		bound = format_bound(p, p->min);
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "%s is below the minimum %s", text, bound);
+		return FALSE;
+	}
+	if (v > p->max) {
+		bound = format_bound(p, p->max);
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+		            "%s is above the maximum %s", text, bound);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static gboolean
+parse_bool(const char *text, gboolean *b)
+{
+	static const char *const yes[] = { "on", "true", "yes", "1" };
+	static const char *const no[] = { "off", "false", "no", "0" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (yes); i++) {
+		if (g_ascii_strcasecmp(text, yes[i]) == 0) {
+			*b = TRUE;
+			return TRUE;
+		}
+		if (g_ascii_strcasecmp(text, no[i]) == 0) {
+			*b = FALSE;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* Index of text in choices (case-insensitive, '-' and '_' alike), or -1. */
+static int
+find_choice(const char *const *choices, const char *text)
+{
+	g_autofree char *folded = g_ascii_strdown(text, -1);
+
+	for (int i = 0; choices[i]; i++)
+		if (names_equal(choices[i], folded))
+			return i;
+	return -1;
+}
+
+/*
+ * Parses text for p and stores it in cfg. Fails with PCS_OPTIONS_ERROR_INVALID and a message
+ * that does not name the parameter (callers prefix it); cfg is unchanged on error.
+ */
+static gboolean
+set_param(PcsConfig *cfg, const PcsParam *p, const char *text, GError **error)
+{
+	guint64 v = 0;
+	gboolean b;
+	int idx;
+
+	switch (p->type) {
+	case PCS_PARAM_SIZE:
+		if (!pcs_parse_size(text, &v, error) || !check_bounds(p, v, text, error))
+			return FALSE;
+		break;
+	case PCS_PARAM_UINT:
+		if (!pcs_parse_count(text, &v, error) || !check_bounds(p, v, text, error))
+			return FALSE;
+		break;
+	case PCS_PARAM_UINT_AUTO:
+		if (g_ascii_strcasecmp(text, "auto") == 0) {
+			v = 0;
+			break;
+		}
+		if (!pcs_parse_count(text, &v, NULL)) {
+			g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			            "expected 'auto' or a whole number from %" G_GUINT64_FORMAT
+			            " to %" G_GUINT64_FORMAT ", got '%s'", p->min, p->max, text);
+			return FALSE;
+		}
+		if (!check_bounds(p, v, text, error))
+			return FALSE;
+		break;
+	case PCS_PARAM_BOOL:
+		if (!parse_bool(text, &b))
+			return set_invalid(error, "on or off (true/false, yes/no, 1/0)", text);
+		v = b ? 1 : 0;
+		break;
+	case PCS_PARAM_ENUM:
+		idx = find_choice(p->choices, text);
+		if (idx < 0) {
+			g_autofree char *list = g_strjoinv(", ", (char **) p->choices);
+
+			g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			            "expected one of %s, got '%s'", list, text);
+			return FALSE;
+		}
+		v = (guint64) idx;
+		break;
+	case PCS_PARAM_WARMUP:
+		g_assert (p->offset == offsetof (PcsConfig, warmup_requests));
+		/* A bare number counts requests; anything else is trace time. */
+		if (pcs_parse_count(text, &v, NULL)) {
+			cfg->warmup_requests = v;
+			cfg->warmup_ns = 0;
+			return TRUE;
+		}
+		if (!pcs_parse_duration(text, &v, NULL)) {
+			return set_invalid(error, "a number of requests such as 1000, or trace "
+			                   "time such as 5s or 500ms", text);
+		}
+		cfg->warmup_requests = 0;
+		cfg->warmup_ns = v;
+		return TRUE;
+	default:
+		g_return_val_if_reached (FALSE);
+	}
+	put_field(cfg, p, v);
+	return TRUE;
+}
+
+void
+pcs_config_init(PcsConfig *cfg)
+{
+	g_return_if_fail (cfg != NULL);
+	memset(cfg, 0, sizeof *cfg);
+	for (const PcsParam *p = params; p->name; p++) {
+		g_autoptr(GError) error = NULL;
+
+		/* A default that does not parse is a bug in the table. */
+		if (!set_param(cfg, p, p->def, &error))
+			g_error("parameter %s: bad default '%s': %s", p->name, p->def, error->message);
+	}
+}
+
+/* The error for a name that is not in the table, listing the ones that are. */
+static void
+set_unknown(GError **error, const char *name)
+{
+	GString *known = g_string_new(NULL);
+
+	for (const PcsParam *p = params; p->name; p++)
+		g_string_append_printf(known, "%s%s", p == params ? "" : ", ", p->name);
+	g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_UNKNOWN,
+	            "unknown parameter '%s' (known: %s)", name, known->str);
+	g_string_free(known, TRUE);
+}
+
+gboolean
+pcs_config_set(PcsConfig *cfg, const char *name, const char *value, GError **error)
+{
+	const PcsParam *p;
+
+	g_return_val_if_fail (cfg != NULL && name != NULL && value != NULL, FALSE);
+	p = pcs_param_find(name);
+	if (!p) {
+		set_unknown(error, name);
+		return FALSE;
+	}
+	if (!set_param(cfg, p, value, error)) {
+		g_autofree char *dashed = dashed_name(p->name);
+
+		g_prefix_error(error, "--%s: ", dashed);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+gboolean
+pcs_config_load_file(PcsConfig *cfg, const char *path, GError **error)
+{
+	g_autoptr(GKeyFile) kf = g_key_file_new();
+	g_autoptr(GError) local = NULL;
+	g_auto(GStrv) groups = NULL;
+	g_auto(GStrv) keys = NULL;
+	PcsConfig next;
+
+	g_return_val_if_fail (cfg != NULL && path != NULL, FALSE);
+	/* 1. Read and parse the INI syntax. */
+	if (!g_key_file_load_from_file(kf, path, G_KEY_FILE_NONE, &local)) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_FAILED,
+		            "cannot read config file %s: %s", path, local->message);
+		return FALSE;
+	}
+	/* 2. Only [pcsim] is allowed. */
+	groups = g_key_file_get_groups(kf, NULL);
+	for (gsize i = 0; groups[i]; i++) {
+		if (strcmp(groups[i], "pcsim") != 0) {
+			g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_UNKNOWN,
+			            "%s: unknown group [%s] (pcsim reads only [pcsim])",
+			            path, groups[i]);
+			return FALSE;
+		}
+	}
+	if (!g_key_file_has_group(kf, "pcsim"))
+		return TRUE;
+	/* 3. Apply every key to a copy, so that an error leaves cfg as it was. */
+	next = *cfg;
+	keys = g_key_file_get_keys(kf, "pcsim", NULL, NULL);
+	for (gsize i = 0; keys && keys[i]; i++) {
+		const PcsParam *p = pcs_param_find(keys[i]);
+		g_autofree char *value = NULL;
+
+		if (!p) {
+			set_unknown(error, keys[i]);
+			g_prefix_error(error, "%s: [pcsim] ", path);
+			return FALSE;
+		}
+		value = g_key_file_get_string(kf, "pcsim", keys[i], &local);
+		if (!value) {
+			g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			            "%s: [pcsim] %s: %s", path, keys[i], local->message);
+			return FALSE;
+		}
+		if (!set_param(&next, p, value, error)) {
+			g_prefix_error(error, "%s: [pcsim] %s: ", path, keys[i]);
+			return FALSE;
+		}
+	}
+	*cfg = next;
+	return TRUE;
+}
+
+char *
+pcs_config_format(const PcsConfig *cfg, const PcsParam *p)
+{
+	guint64 v;
+
+	g_return_val_if_fail (cfg != NULL && p != NULL, NULL);
+	v = get_field(cfg, p);
+	switch (p->type) {
+	case PCS_PARAM_SIZE:
+		return format_size(v, TRUE);
+	case PCS_PARAM_UINT:
+		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_UINT_AUTO:
+		return v == 0 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_BOOL:
+		return g_strdup(v ? "on" : "off");
+	case PCS_PARAM_ENUM:
+		return g_strdup(v < p->max + 1 ? p->choices[v] : "?");
+	case PCS_PARAM_WARMUP:
+		if (cfg->warmup_ns != 0)
+			return format_duration(cfg->warmup_ns);
+		return g_strdup_printf("%" G_GUINT64_FORMAT, cfg->warmup_requests);
+	default:
+		g_return_val_if_reached (NULL);
+	}
+}
+
+char *
+pcs_config_to_json_value(const PcsConfig *cfg, const PcsParam *p)
+{
+	guint64 v;
+
+	g_return_val_if_fail (cfg != NULL && p != NULL, NULL);
+	v = get_field(cfg, p);
+	switch (p->type) {
+	case PCS_PARAM_SIZE:
+	case PCS_PARAM_UINT:
+		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_UINT_AUTO:
+		return v == 0 ? g_strdup("\"auto\"") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_BOOL:
+		return g_strdup(v ? "true" : "false");
+	case PCS_PARAM_ENUM:
+		/* choices are plain ASCII names: no escaping needed */
+		return g_strdup_printf("\"%s\"", v < p->max + 1 ? p->choices[v] : "?");
+	case PCS_PARAM_WARMUP:
+		return g_strdup_printf("{\"requests\":%" G_GUINT64_FORMAT ",\"ns\":%"
+		                       G_GUINT64_FORMAT "}", cfg->warmup_requests, cfg->warmup_ns);
+	default:
+		g_return_val_if_reached (NULL);
+	}
+}
+
+char *
+pcs_config_to_machine_text(const PcsConfig *cfg, const PcsParam *p)
+{
+	guint64 v;
+
+	g_return_val_if_fail (cfg != NULL && p != NULL, NULL);
+	v = get_field(cfg, p);
+	switch (p->type) {
+	case PCS_PARAM_SIZE:
+	case PCS_PARAM_UINT:
+		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_UINT_AUTO:
+		return v == 0 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_BOOL:
+		return g_strdup(v ? "true" : "false");
+	case PCS_PARAM_ENUM:
+		return g_strdup(v < p->max + 1 ? p->choices[v] : "?");
+	case PCS_PARAM_WARMUP:
+		if (cfg->warmup_ns != 0)
+			return g_strdup_printf("%" G_GUINT64_FORMAT "ns", cfg->warmup_ns);
+		return g_strdup_printf("%" G_GUINT64_FORMAT, cfg->warmup_requests);
+	default:
+		g_return_val_if_reached (NULL);
+	}
+}
+
+guint64
+pcs_config_cache_pages(const PcsConfig *cfg)
+{
+	g_return_val_if_fail (cfg != NULL, 0);
+	return cfg->cache_bytes >> PCS_PAGE_SHIFT;
+}
+
+guint32
+pcs_config_effective_inactive_ratio(const PcsConfig *cfg)
+{
+	guint64 gib, r;
+
+	g_return_val_if_fail (cfg != NULL, 1);
+	if (cfg->inactive_ratio != 0)
+		return cfg->inactive_ratio;
+	/* As mm/vmscan.c inactive_is_low(): gb = size >> 30; gb ? int_sqrt(10 * gb) : 1. */
+	gib = cfg->cache_bytes >> 30;
+	r = gib ? pcs_int_sqrt(10 * gib) : 1;
+	return r ? (guint32) r : 1;
+}
+
+const char *
+pcs_policy_name(PcsPolicyKind k)
+{
+	return (unsigned) k < PCS_POLICY_COUNT ? policy_choices[k] : NULL;
+}
+
+/* ---- GOption ------------------------------------------------------------------------- */
+
+typedef struct {
+	PcsConfig *cfg;
+	GPtrArray *strings;   /* long names and help texts the entries point to */
+} OptionGroupData;
+
+static void
+option_group_data_free(gpointer data)
+{
+	OptionGroupData *d = data;
+
+	g_ptr_array_unref(d->strings);
+	g_free(d);
+}
+
+static gboolean
+option_cb(const char *option_name, const char *value, gpointer data, GError **error)
+{
+	OptionGroupData *d = data;
+	g_autoptr(GError) local = NULL;
+	const char *name = option_name;
+
+	while (*name == '-')
+		name++;
+	if (!pcs_config_set(d->cfg, name, value ? value : "", &local)) {
+		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, local->message);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+GOptionGroup *
+pcs_config_option_group(PcsConfig *cfg)
+{
+	OptionGroupData *d;
+	GOptionGroup *group;
+	GArray *entries;
+
+	g_return_val_if_fail (cfg != NULL, NULL);
+	d = g_new0(OptionGroupData, 1);
+	d->cfg = cfg;
+	d->strings = g_ptr_array_new_with_free_func(g_free);
+	group = g_option_group_new("params", "Simulation parameters (also [pcsim] keys of --config):",
+	                           "Show the simulation parameters", d, option_group_data_free);
+	entries = g_array_new(TRUE, TRUE, sizeof (GOptionEntry));
+	for (const PcsParam *p = params; p->name; p++) {
+		GOptionEntry e = { 0 };
+		char *long_name = dashed_name(p->name);
+		char *help = g_strdup_printf("%s (default %s)", p->help, p->def);
+
+		g_ptr_array_add(d->strings, long_name);
+		g_ptr_array_add(d->strings, help);
+		e.long_name = long_name;
+		e.arg = G_OPTION_ARG_CALLBACK;
+		e.arg_data = (gpointer) option_cb;
+		e.description = help;
+		e.arg_description = p->arg;
+		g_array_append_val(entries, e);
+	}
+	/* g_option_group_add_entries() copies the array, not the strings. */
+	g_option_group_add_entries(group, (const GOptionEntry *) (void *) entries->data);
+	g_array_unref(entries);
+	return group;
+}

@@ -1,0 +1,155 @@
+/*
+ * stats.c - the one statistics model: the field table every renderer walks, and phases.
+ *
+ * A PcsStats is a snapshot: counters that only grow since the replay began, plus gauges of
+ * the cache's state at the moment of the snapshot. Nothing here knows how a number was
+ * produced; the cache core increments the counters, the report renders them.
+ *
+ * The field table `fields[]` is the report order. Each row says how to read one number out
+ * of a PcsStats (cf. fio stat.c, where one model feeds the normal, terse and JSON outputs):
+ *
+ *   COUNTER  guint64 at offset, cumulative        requests, hits, evictions, ...
+ *   GAUGE    guint64 at offset, state at snapshot active_pages, resident_pages, ...
+ *   RATIO    num / den (offsets of two counters)  hit_ratio = hits / accesses
+ *   TIME     gint64 ns at offset, or unknown      first_t_ns, last_t_ns
+ *
+ * Phases: run a warm-up, snapshot A; run the measured part, snapshot B. Then
+ *
+ *     warm-up  = A                       (pcs_stats_diff(A, zero) would give the same)
+ *     measured = pcs_stats_diff(B, A)    counters B - A; gauges and last_t_ns from B;
+ *                                        first_t_ns = A.last_t_ns (the boundary)
+ *
+ * so the measured phase's time span starts where the warm-up stopped. Ratios are never
+ * stored: they are derived from the phase's own counters, so they never mix phases.
+ *
+ * Invariants (kept by the cache core, relied on by reports): hits + misses == accesses,
+ * read_accesses + write_accesses == accesses, inactive_pages + active_pages ==
+ * resident_pages. Entry points: pcs_stats_init, pcs_stat_fields, pcs_stat_u64,
+ * pcs_stat_time, pcs_stat_ratio, pcs_stats_diff.
+ */
+#include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+#include <pcsim/stats.h>
+
+#define COUNTER(f, label) { #f, PCS_STAT_COUNTER, offsetof (PcsStats, f), 0, 0, label }
+#define GAUGE(f, label)   { #f, PCS_STAT_GAUGE, offsetof (PcsStats, f), 0, 0, label }
+#define TIME(f, label)    { #f, PCS_STAT_TIME, offsetof (PcsStats, f), 0, 0, label }
+#define RATIO(name, n, d, label) \
+	{ name, PCS_STAT_RATIO, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label }
+
+static const PcsStatField fields[] = {
+	COUNTER (requests, "requests"),
+	COUNTER (read_requests, "read requests"),
+	COUNTER (write_requests, "write requests"),
+	COUNTER (request_hits, "requests all hit"),
+	COUNTER (accesses, "page accesses"),
+	COUNTER (read_accesses, "read accesses"),
+	COUNTER (write_accesses, "write accesses"),
+	COUNTER (hits, "hits"),
+	COUNTER (read_hits, "read hits"),
+	COUNTER (write_hits, "write hits"),
+	COUNTER (misses, "misses"),
+	RATIO ("hit_ratio", hits, accesses, "hit ratio"),
+	RATIO ("read_hit_ratio", read_hits, read_accesses, "read hit ratio"),
+	RATIO ("write_hit_ratio", write_hits, write_accesses, "write hit ratio"),
+	RATIO ("request_hit_ratio", request_hits, requests, "request hit ratio"),
+	COUNTER (activations, "activations"),
+	COUNTER (deactivations, "deactivations"),
+	COUNTER (evictions, "evictions"),
+	COUNTER (reclaims, "reclaim passes"),
+	COUNTER (refaults, "refaults"),
+	COUNTER (refault_activations, "refault activations"),
+	COUNTER (bad_records, "bad records skipped"),
+	GAUGE (active_pages, "active pages"),
+	GAUGE (inactive_pages, "inactive pages"),
+	GAUGE (resident_pages, "resident pages"),
+	GAUGE (shadow_entries, "shadow entries"),
+	TIME (first_t_ns, "first timestamp"),
+	TIME (last_t_ns, "last timestamp"),
+	{ NULL, 0, 0, 0, 0, NULL }
+};
+
+const PcsStatField *
+pcs_stat_fields(void)
+{
+	return fields;
+}
+
+static guint64
+u64_at(const PcsStats *s, gsize offset)
+{
+	guint64 v;
+
+	memcpy(&v, (const char *) s + offset, sizeof v);
+	return v;
+}
+
+static void
+put_u64_at(PcsStats *s, gsize offset, guint64 v)
+{
+	memcpy((char *) s + offset, &v, sizeof v);
+}
+
+guint64
+pcs_stat_u64(const PcsStats *s, const PcsStatField *f)
+{
+	g_return_val_if_fail (s != NULL && f != NULL, 0);
+	g_return_val_if_fail (f->kind == PCS_STAT_COUNTER || f->kind == PCS_STAT_GAUGE, 0);
+	return u64_at(s, f->offset);
+}
+
+gint64
+pcs_stat_time(const PcsStats *s, const PcsStatField *f)
+{
+	gint64 v;
+
+	g_return_val_if_fail (s != NULL && f != NULL, PCS_TIME_UNKNOWN);
+	g_return_val_if_fail (f->kind == PCS_STAT_TIME, PCS_TIME_UNKNOWN);
+	memcpy(&v, (const char *) s + f->offset, sizeof v);
+	return v;
+}
+
+double
+pcs_stat_ratio(const PcsStats *s, const PcsStatField *f)
+{
+	guint64 num, den;
+
+	g_return_val_if_fail (s != NULL && f != NULL, 0.0);
+	g_return_val_if_fail (f->kind == PCS_STAT_RATIO, 0.0);
+	num = u64_at(s, f->num);
+	den = u64_at(s, f->den);
+	return den ? (double) num / (double) den : 0.0;
+}
+
+void
+pcs_stats_init(PcsStats *s)
+{
+	g_return_if_fail (s != NULL);
+	memset(s, 0, sizeof *s);
+	s->first_t_ns = PCS_TIME_UNKNOWN;
+	s->last_t_ns = PCS_TIME_UNKNOWN;
+}
+
+void
+pcs_stats_diff(const PcsStats *later, const PcsStats *earlier, PcsStats *out)
+{
+	PcsStats d;
+
+	g_return_if_fail (later != NULL && earlier != NULL && out != NULL);
+	/* 1. Everything from later: gauges, and the counters' starting point. Working on a
+	 *    copy lets out alias later or earlier. */
+	d = *later;
+	/* 2. Counters: later - earlier. */
+	for (const PcsStatField *f = fields; f->name; f++)
+		if (f->kind == PCS_STAT_COUNTER)
+			put_u64_at(&d, f->offset, u64_at(later, f->offset) - u64_at(earlier, f->offset));
+	for (guint i = 0; i < PCS_OP_COUNT; i++)
+		d.ops[i] = later->ops[i] - earlier->ops[i];
+	/* 3. Times: the phase begins where the earlier snapshot ended. */
+	d.last_t_ns = later->last_t_ns;
+	d.first_t_ns = earlier->last_t_ns != PCS_TIME_UNKNOWN ? earlier->last_t_ns
+	                                                      : later->first_t_ns;
+	*out = d;
+}
