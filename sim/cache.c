@@ -42,6 +42,7 @@
 #include "lists.h"
 #include "page.h"
 #include "shadow.h"
+#include "util.h"
 
 typedef struct {
 	guint64 prev_pos;  /* end of the last read on this stream; G_MAXUINT64 after open */
@@ -81,16 +82,18 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 	c->cfg = *cfg;
 	c->nr_pages = (guint32) nr;
 	c->free_head = PCS_NIL;
-	c->pages = g_new(PcsPage, c->nr_pages);
+	c->pages = pcs_alloc_big((gsize) c->nr_pages * sizeof(PcsPage));
 	pcs_stats_init(&c->stats);
 	c->lops = pcs_lists_ops(cfg->policy);
 	c->lists = c->lops->create(c->pages, c->nr_pages, &c->stats, cfg);
 	/* Refault detection belongs to the two-list model; plain LRU has nothing to activate. */
 	c->workingset = cfg->workingset && cfg->policy == PCS_POLICY_TWO_LIST;
 	if (c->workingset) {
-		pcs_shadow_init(&c->shadow, c->nr_pages * 2);
-		pcs_index_init(&c->index, (guint64) c->nr_pages * 3, c->pages, sizeof(PcsPage),
-			       c->shadow.ring, sizeof(PcsShadowEntry));
+		/* Shadows of the last nr_pages + reclaim_batch evictions: any older one has a
+		 * distance beyond the whole cache and could never activate (shadow.c). */
+		pcs_shadow_init(&c->shadow, c->nr_pages + cfg->reclaim_batch);
+		pcs_index_init(&c->index, (guint64) c->nr_pages + c->shadow.capacity, c->pages,
+			       sizeof(PcsPage), c->shadow.ring, sizeof(PcsShadowEntry));
 	} else {
 		pcs_index_init(&c->index, c->nr_pages, c->pages, sizeof(PcsPage), NULL, 0);
 	}
@@ -107,7 +110,7 @@ pcs_cache_free(PcsCache *c)
 	if (c->workingset)
 		pcs_shadow_clear(&c->shadow);
 	pcs_index_clear(&c->index);
-	g_free(c->pages);
+	pcs_free_big(c->pages);
 	g_free(c->victims);
 	g_free(c->streams);
 	g_free(c);
@@ -127,6 +130,17 @@ reclaim(PcsCache *c)
 
 	g_assert(n > 0);
 	c->stats.reclaims++;
+	/* The evictions below probe the index at random: start every probe's memory early. */
+	for (guint32 i = 0; i < n; i++) {
+		const PcsKey *k = &c->pages[c->victims[i]].key;
+
+		__builtin_prefetch(pcs_index_home(&c->index, k->file, k->index));
+		if (c->workingset) {
+			const PcsKey *old = &c->shadow.ring[(c->shadow.head + i) % c->shadow.capacity].key;
+
+			__builtin_prefetch(pcs_index_home(&c->index, old->file, old->index));
+		}
+	}
 	for (guint32 i = 0; i < n; i++) {
 		guint32 s = c->victims[i];
 		PcsPage *p = &c->pages[s];
@@ -291,6 +305,39 @@ guint64
 pcs_cache_nr_requests(const PcsCache *c)
 {
 	return c->stats.requests;
+}
+
+/*
+ * The index is far larger than the CPU caches, so each lookup waits for memory. Submitting
+ * events in batches lets the core prefetch ahead: the home slot of the event PREFETCH_SLOT
+ * events ahead, and the page (or shadow) an already-arrived slot names PREFETCH_KEY ahead.
+ * Only the first page of each request is prefetched; results are exactly those of
+ * pcs_cache_submit() called in order.
+ */
+enum { PREFETCH_SLOT = 16, PREFETCH_KEY = 8 };
+
+/* Written out in the loop on purpose: GCC's pure/const analysis deletes calls to a helper
+ * whose only effect is __builtin_prefetch. */
+void
+pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		if (i + PREFETCH_SLOT < n && evs[i + PREFETCH_SLOT].offset_bytes != PCS_NONE) {
+			const PcsIoEvent *e = &evs[i + PREFETCH_SLOT];
+
+			__builtin_prefetch(pcs_index_home(&c->index, e->file,
+							  e->offset_bytes >> PCS_PAGE_SHIFT));
+		}
+		if (i + PREFETCH_KEY < n && evs[i + PREFETCH_KEY].offset_bytes != PCS_NONE) {
+			const PcsIoEvent *e = &evs[i + PREFETCH_KEY];
+			guint32 v = *pcs_index_home(&c->index, e->file,
+						    e->offset_bytes >> PCS_PAGE_SHIFT);
+
+			if (v != 0)
+				__builtin_prefetch(pcs_index_key(&c->index, v - 1));
+		}
+		pcs_cache_submit(c, &evs[i]);
+	}
 }
 
 void

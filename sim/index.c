@@ -19,7 +19,7 @@ pcs_index_init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_str
 {
 	guint64 size = pcs_roundup_pow2(MAX(capacity * 2, 16));
 
-	ix->slots = g_new0(guint32, size);
+	ix->slots = pcs_alloc_big(size * sizeof(guint32));
 	ix->mask = size - 1;
 	ix->base[0] = pages;
 	ix->stride[0] = page_stride;
@@ -31,7 +31,7 @@ pcs_index_init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_str
 void
 pcs_index_clear(PcsIndex *ix)
 {
-	g_clear_pointer(&ix->slots, g_free);
+	g_clear_pointer(&ix->slots, pcs_free_big);
 	ix->count = 0;
 }
 

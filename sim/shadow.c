@@ -16,10 +16,12 @@
  * finds its shadow with the probe it already made and eviction rewrites the entry in place.
  *
  * Bound: the kernel limits shadow nodes with a shrinker (workingset_count_shadow_nodes); pcsim
- * keeps the shadows of the last `capacity` evictions, 2 x cache pages. A shadow that falls out
- * of the ring is at least `capacity` evictions old, so its distance exceeds any possible
- * active list: activation decisions are exact; only the count of very distant refaults (which
- * could never activate) is bounded.
+ * keeps the shadows of the last `capacity` evictions, cache pages + one reclaim batch. A
+ * shadow that falls out of the ring is at least `capacity` evictions old, so its distance
+ * (which counts evictions and activations) exceeds the whole cache and therefore any possible
+ * active list: activation decisions are exact. Only refaults that could never activate go
+ * uncounted once they are that distant; `refaults` counts those within one cache size of
+ * evictions, which is what a working-set estimate needs.
  *
  * A shadow is consumed when its page comes back (refault or write allocation) and is never
  * stored by truncation, invalidation or fadvise(DONTNEED) (only reclaim stores shadows).
@@ -28,13 +30,14 @@
 
 #include "lists.h"
 #include "shadow.h"
+#include "util.h"
 
 void
 pcs_shadow_init(PcsShadow *sh, guint32 capacity)
 {
 	g_assert(capacity < PCS_INDEX_SHADOW);
 	sh->capacity = MAX(capacity, 1);
-	sh->ring = g_new0(PcsShadowEntry, sh->capacity);
+	sh->ring = pcs_alloc_big((gsize) sh->capacity * sizeof(PcsShadowEntry));
 	sh->head = 0;
 	sh->count = 0;
 }
@@ -42,7 +45,7 @@ pcs_shadow_init(PcsShadow *sh, guint32 capacity)
 void
 pcs_shadow_clear(PcsShadow *sh)
 {
-	g_clear_pointer(&sh->ring, g_free);
+	g_clear_pointer(&sh->ring, pcs_free_big);
 }
 
 void

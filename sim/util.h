@@ -56,4 +56,13 @@ pcs_roundup_pow2(guint64 x)
 	return p;
 }
 
+/*
+ * Allocates a large zeroed table (the page slab, the index, the shadow ring) aligned to 2 MiB
+ * and asks for transparent huge pages: a replay touches these tables at random, and with 4 KiB
+ * pages most lookups would also miss the TLB. Free with pcs_free_big(). Cannot fail (aborts on
+ * out-of-memory, as g_malloc does).
+ */
+gpointer pcs_alloc_big(gsize bytes);
+void pcs_free_big(gpointer p);
+
 #endif

@@ -35,6 +35,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsCache, pcs_cache_free)
 
 /* Replays one event. Cannot fail: an event the model does not act on is only counted. */
 void pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev);
+/* Replays n events in order, exactly as n calls of pcs_cache_submit() would, prefetching
+ * index slots and pages ahead (the fast path for long replays). Cannot fail. */
+void pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n);
 /* Snapshot of the cumulative statistics, with the gauges filled in. */
 void pcs_cache_stats(const PcsCache *c, PcsStats *out);
 /* Requests replayed so far (cheap; for warm-up boundaries). */
