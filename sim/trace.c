@@ -1,0 +1,707 @@
+/*
+ * trace.c - the registry of trace formats, sniffing, and the wrappers around every reader.
+ *
+ * pcsim reads traces in several formats, each a const PcsTraceOps in its own file under
+ * sim/trace/ (after fio's engines). This file is the only one that calls them:
+ *
+ *   pcs_trace_open(path, format)                          pcs_trace_next(t, ev)
+ *       |                                                     |
+ *       1. open + fstat: a readable regular, non-empty file   ops->next(r, ev)
+ *       2. read the head (64 KiB), hash the first MiB         | on PCS_TRACE_ERROR only:
+ *       3. format given? look it up by name                   |   prefix "PATH:LINE: " or
+ *          else every probe(path, head) scores 0..100;        |   "PATH: record N: "
+ *          the best score wins, ties go to the earlier        v
+ *          format; all zero is PCS_TRACE_ERROR_FORMAT       event (caller-owned)
+ *       4. ops->open(path, files)
+ *
+ * Invariants: a PcsTrace always has a reader (open never returns a half-made trace); the
+ * path, size and sha256 it reports are those of the file as sniffed (size from fstat, hash of
+ * the first MiB, so identity costs at most one MiB of reading however large the trace is).
+ * The success path of pcs_trace_next() is one indirect call: no GError, no allocation.
+ *
+ * The writer (pcs_trace_writer_*) is split the same way: the generic half here writes to
+ * PATH.tmp and renames it into place on finish, and removes it on abort or failure; the format
+ * half is a PcsTraceEmitOps in sim/trace/text.c or sim/trace/pcsb.c. The path "-" writes
+ * pcsim-text to standard output (what `pcsim trace cat` uses); nothing is renamed then.
+ * Atomic means: whatever happens to pcsim (an error, a bad record, ^C), PATH is either the
+ * old file or the complete new one (a kill may leave a stale PATH.tmp behind). There is no fsync before the rename, so it is not
+ * promised across a power loss: traces can be regenerated, and an fsync of a trace of several
+ * GB costs seconds on every `pcsim gen`.
+ *
+ * Also here, because every reader may use them: the buffered line reader, the quoting of bad
+ * input for error messages, and mmap of a whole file (declared in sim/trace/reader.h).
+ *
+ * Entry points: pcs_trace_formats, pcs_trace_format_by_name, pcs_trace_open, pcs_trace_next,
+ * pcs_trace_progress, pcs_trace_close, pcs_trace_path/ops/bytes/sha256, pcs_trace_writer_new,
+ * pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <pcsim/trace.h>
+
+#include "trace/reader.h"
+
+G_DEFINE_QUARK(pcs-trace-error-quark, pcs_trace_error)
+
+/* ---- The registry ---------------------------------------------------------------------- */
+
+/* Probing order: on equal scores the earlier format wins. */
+static const PcsTraceOps *const trace_formats[] = {
+	&pcs_trace_text_ops,
+	&pcs_trace_pcsb_ops,
+	&pcs_trace_oracle_ops,
+	NULL
+};
+
+/* The formats pcsim can write, by the same names. */
+static const PcsTraceEmitOps *const emit_formats[] = {
+	&pcs_trace_text_emit_ops,
+	&pcs_trace_pcsb_emit_ops,
+	NULL
+};
+
+const PcsTraceOps *const *
+pcs_trace_formats(void)
+{
+	return trace_formats;
+}
+
+const PcsTraceOps *
+pcs_trace_format_by_name(const char *name)
+{
+	g_return_val_if_fail(name != NULL, NULL);
+
+	for (unsigned i = 0; trace_formats[i]; i++)
+		if (strcmp(trace_formats[i]->name, name) == 0)
+			return trace_formats[i];
+	return NULL;
+}
+
+static const PcsTraceEmitOps *
+emit_format_by_name(const char *name)
+{
+	for (unsigned i = 0; emit_formats[i]; i++)
+		if (strcmp(emit_formats[i]->name, name) == 0)
+			return emit_formats[i];
+	return NULL;
+}
+
+/* "pcsim-text, pcsim-bin, oracle-general" (newly allocated). */
+static char *
+format_list(void)
+{
+	GString *s = g_string_new(NULL);
+
+	for (unsigned i = 0; trace_formats[i]; i++)
+		g_string_append_printf(s, "%s%s", i ? ", " : "", trace_formats[i]->name);
+	return g_string_free(s, FALSE);
+}
+
+/* ---- Helpers shared by the readers (reader.h) ------------------------------------------ */
+
+#define PCS_LINE_BUF_BYTES (256 * 1024)
+G_STATIC_ASSERT(PCS_LINE_BUF_BYTES > 2 * PCS_TRACE_MAX_LINE);
+
+gboolean
+pcs_line_reader_init(PcsLineReader *lr, const char *path, GError **error)
+{
+	memset(lr, 0, sizeof *lr);
+	lr->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (lr->fd < 0) {
+		int e = errno;
+
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot open: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	lr->buf = g_malloc(PCS_LINE_BUF_BYTES);
+	return TRUE;
+}
+
+void
+pcs_line_reader_clear(PcsLineReader *lr)
+{
+	if (lr->buf && lr->fd >= 0)
+		close(lr->fd);
+	g_clear_pointer(&lr->buf, g_free);
+	lr->fd = -1;
+}
+
+/* Reads more bytes after buf[end); returns FALSE on a read error. Sets eof at the end. */
+static gboolean
+line_fill(PcsLineReader *lr, GError **error)
+{
+	ssize_t n;
+
+	do
+		n = read(lr->fd, lr->buf + lr->end, PCS_LINE_BUF_BYTES - lr->end);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		int e = errno;
+
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "read error: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	if (n == 0)
+		lr->eof = TRUE;
+	lr->end += (gsize) n;
+	return TRUE;
+}
+
+/*
+ * 1. Look for '\n' in the unread bytes; found: hand out the line (or report it as too long).
+ * 2. No newline and more than PCS_TRACE_MAX_LINE bytes pending: the line is too long; drop
+ *    bytes until its newline (or EOF) and report it once.
+ * 3. At EOF, a last line without '\n' is still a line.
+ * 4. Otherwise move the pending bytes to the front of the buffer and read more.
+ */
+PcsLineStatus
+pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *len, GError **error)
+{
+	for (;;) {
+		/* 1. */
+		char *p = lr->buf + lr->start;
+		gsize pending = lr->end - lr->start;
+		char *nl = pending ? memchr(p, '\n', pending) : NULL;
+
+		if (nl) {
+			gsize n = (gsize) (nl - p);
+
+			lr->start += n + 1;
+			lr->consumed += n + 1;
+			lr->lineno++;
+			if (n > PCS_TRACE_MAX_LINE)
+				return PCS_LINE_TOO_LONG;
+			*line = p;
+			*len = n;
+			return PCS_LINE_OK;
+		}
+		/* 2. */
+		if (pending > PCS_TRACE_MAX_LINE) {
+			lr->lineno++;
+			for (;;) {
+				lr->consumed += lr->end - lr->start;
+				lr->start = lr->end = 0;
+				if (lr->eof)
+					return PCS_LINE_TOO_LONG;
+				if (!line_fill(lr, error))
+					return PCS_LINE_ERROR;
+				nl = memchr(lr->buf, '\n', lr->end);
+				if (nl) {
+					lr->start = (gsize) (nl - lr->buf) + 1;
+					lr->consumed += lr->start;
+					return PCS_LINE_TOO_LONG;
+				}
+			}
+		}
+		/* 3. */
+		if (lr->eof) {
+			if (pending == 0)
+				return PCS_LINE_EOF;
+			lr->start = lr->end;
+			lr->consumed += pending;
+			lr->lineno++;
+			*line = p;
+			*len = pending;
+			return PCS_LINE_OK;
+		}
+		/* 4. */
+		if (lr->start > 0) {
+			memmove(lr->buf, p, pending);
+			lr->start = 0;
+			lr->end = pending;
+		}
+		if (!line_fill(lr, error))
+			return PCS_LINE_ERROR;
+	}
+}
+
+char *
+pcs_trace_quote(const char *s, gsize len)
+{
+	GString *q = g_string_sized_new(48);
+	gsize n = MIN(len, 40);
+
+	for (gsize i = 0; i < n; i++) {
+		unsigned char c = (unsigned char) s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			g_string_append_c(q, (char) c);
+		else
+			g_string_append_printf(q, "\\x%02x", c);
+	}
+	if (len > n)
+		g_string_append(q, "...");
+	return g_string_free(q, FALSE);
+}
+
+gboolean
+pcs_trace_map_file(const char *path, const guint8 **base_out, gsize *size_out, GError **error)
+{
+	struct stat st;
+	void *base = NULL;
+	int fd, e;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot open: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot stat: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+			    "not a regular file");
+		return FALSE;
+	}
+	if (st.st_size > 0) {
+		base = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (base == MAP_FAILED) {
+			e = errno;
+			close(fd);
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+				    "cannot mmap: %s", g_strerror(e));
+			return FALSE;
+		}
+		(void) madvise(base, (size_t) st.st_size, MADV_SEQUENTIAL);
+	}
+	close(fd);
+	*base_out = base;
+	*size_out = (gsize) st.st_size;
+	return TRUE;
+}
+
+void
+pcs_trace_unmap_file(const guint8 *base, gsize size)
+{
+	if (base && size)
+		munmap((void *) base, size);
+}
+
+/* ---- Opening and reading a trace ------------------------------------------------------- */
+
+struct PcsTrace {
+	char              *path;
+	const PcsTraceOps *ops;
+	gpointer           r;
+	guint64            size_bytes;
+	char               sha256[65];
+};
+
+/* Reads up to len bytes at offset; returns the count, or -1 with errno set. */
+static gssize
+read_full(int fd, guint8 *buf, gsize len, guint64 offset)
+{
+	gsize done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, buf + done, len - done, (off_t) (offset + done));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		done += (gsize) n;
+	}
+	return (gssize) done;
+}
+
+/*
+ * Steps 1 and 2 of pcs_trace_open(): checks path is a non-empty regular file, reads its head
+ * into head (PCS_TRACE_PROBE_BYTES), hashes its first MiB. Fails with a message that does not
+ * yet name the path.
+ */
+static gboolean
+sniff_file(PcsTrace *t, guint8 *head, gsize *head_len, GError **error)
+{
+	g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+	g_autofree guint8 *chunk = NULL;
+	struct stat st;
+	guint64 off;
+	gssize n;
+	int fd, e;
+
+	fd = open(t->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		e = errno;
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot open: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		close(fd);
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot stat: %s",
+			    g_strerror(e));
+		return FALSE;
+	}
+	if (S_ISDIR(st.st_mode) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "%s",
+			    S_ISDIR(st.st_mode) ? "is a directory, not a trace"
+			    : "not a regular file");
+		return FALSE;
+	}
+	t->size_bytes = (guint64) st.st_size;
+
+	n = read_full(fd, head, PCS_TRACE_PROBE_BYTES, 0);
+	if (n < 0)
+		goto read_error;
+	*head_len = (gsize) n;
+	g_checksum_update(sum, head, (gsize) n);
+	off = (guint64) n;
+	if ((gsize) n == PCS_TRACE_PROBE_BYTES) {
+		chunk = g_malloc(PCS_TRACE_PROBE_BYTES);
+		while (off < PCS_TRACE_HASH_BYTES) {
+			n = read_full(fd, chunk, PCS_TRACE_PROBE_BYTES, off);
+			if (n < 0)
+				goto read_error;
+			if (n == 0)
+				break;
+			g_checksum_update(sum, chunk, (gsize) n);
+			off += (guint64) n;
+		}
+	}
+	close(fd);
+	g_strlcpy(t->sha256, g_checksum_get_string(sum), sizeof t->sha256);
+	if (*head_len == 0) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+			    "the file is empty, not a trace");
+		return FALSE;
+	}
+	return TRUE;
+
+read_error:
+	e = errno;
+	close(fd);
+	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "read error: %s",
+		    g_strerror(e));
+	return FALSE;
+}
+
+/* Step 3 with no format given: the best probe, or NULL with an error. */
+static const PcsTraceOps *
+sniff_format(const char *path, const guint8 *head, gsize head_len, GError **error)
+{
+	const PcsTraceOps *best = NULL;
+	int best_score = 0;
+
+	for (unsigned i = 0; trace_formats[i]; i++) {
+		int score = trace_formats[i]->probe(path, head, head_len);
+
+		if (score > best_score) {
+			best_score = score;
+			best = trace_formats[i];
+		}
+	}
+	if (!best) {
+		g_autofree char *tried = format_list();
+
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+			    "not a trace in any known format (tried %s)", tried);
+	}
+	return best;
+}
+
+PcsTrace *
+pcs_trace_open(const char *path, const char *format, PcsFileTable *files, GError **error)
+{
+	g_autofree guint8 *head = NULL;
+	gsize head_len = 0;
+	PcsTrace *t;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(files != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	t = g_new0(PcsTrace, 1);
+	t->path = g_strdup(path);
+
+	/* 3 (named format first: an unknown name is an error before touching the file). */
+	if (format && strcmp(format, "auto") != 0) {
+		t->ops = pcs_trace_format_by_name(format);
+		if (!t->ops) {
+			g_autofree char *known = format_list();
+
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "unknown trace format '%s' (known: %s)", format, known);
+			goto fail;
+		}
+	}
+	/* 1, 2. */
+	head = g_malloc(PCS_TRACE_PROBE_BYTES);
+	if (!sniff_file(t, head, &head_len, error))
+		goto fail;
+	/* 3. */
+	if (!t->ops) {
+		t->ops = sniff_format(path, head, head_len, error);
+		if (!t->ops)
+			goto fail;
+	}
+	/* 4. */
+	t->r = t->ops->open(path, files, error);
+	if (!t->r) {
+		g_prefix_error(error, "%s: ", t->ops->name);
+		goto fail;
+	}
+	return t;
+
+fail:
+	g_prefix_error(error, "%s: ", path);
+	g_free(t->path);
+	g_free(t);
+	return NULL;
+}
+
+PcsTraceStatus
+pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error)
+{
+	PcsTraceStatus st = t->ops->next(t->r, ev, error);
+
+	if (G_UNLIKELY(st == PCS_TRACE_ERROR)) {
+		guint64 pos = t->ops->position(t->r);
+
+		if (t->ops->position_is_line)
+			g_prefix_error(error, "%s:%" G_GUINT64_FORMAT ": ", t->path, pos);
+		else
+			g_prefix_error(error, "%s: record %" G_GUINT64_FORMAT ": ", t->path, pos);
+	}
+	return st;
+}
+
+double
+pcs_trace_progress(PcsTrace *t)
+{
+	g_return_val_if_fail(t != NULL, 0.0);
+	return t->ops->progress ? t->ops->progress(t->r) : 0.0;
+}
+
+void
+pcs_trace_close(PcsTrace *t)
+{
+	if (!t)
+		return;
+	t->ops->close(t->r);
+	g_free(t->path);
+	g_free(t);
+}
+
+const char *
+pcs_trace_path(const PcsTrace *t)
+{
+	return t->path;
+}
+
+const PcsTraceOps *
+pcs_trace_ops(const PcsTrace *t)
+{
+	return t->ops;
+}
+
+guint64
+pcs_trace_bytes(const PcsTrace *t)
+{
+	return t->size_bytes;
+}
+
+const char *
+pcs_trace_sha256(const PcsTrace *t)
+{
+	return t->sha256;
+}
+
+/* ---- Writing a trace ------------------------------------------------------------------- */
+
+#define WRITER_BUF_BYTES (1024 * 1024)
+
+struct PcsTraceWriter {
+	char                  *path;
+	char                  *tmp_path;   /* NULL when writing to stdout */
+	FILE                  *out;
+	char                  *buf;        /* stdio buffer of out */
+	const PcsTraceEmitOps *emit;
+	gpointer               state;
+	gint64                 last_t_ns;  /* last known time, to refuse going backwards */
+	guint64                nr_events;
+};
+
+static void
+writer_free(PcsTraceWriter *w, gboolean remove_tmp)
+{
+	if (w->out && w->out != stdout)
+		fclose(w->out);
+	if (remove_tmp && w->tmp_path)
+		g_unlink(w->tmp_path);
+	g_free(w->buf);
+	g_free(w->tmp_path);
+	g_free(w->path);
+	g_free(w);
+}
+
+PcsTraceWriter *
+pcs_trace_writer_new(const char *path, const char *format, const PcsFileTable *files,
+		     GError **error)
+{
+	const PcsTraceEmitOps *emit;
+	PcsTraceWriter *w;
+	int fd, e;
+
+	g_return_val_if_fail(path != NULL, NULL);
+	g_return_val_if_fail(files != NULL, NULL);
+	g_return_val_if_fail(error == NULL || *error == NULL, NULL);
+
+	emit = emit_format_by_name(format ? format : "pcsim-bin");
+	if (!emit) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+			    "%s: cannot write trace format '%s' (pcsim writes pcsim-text and "
+			    "pcsim-bin)", path, format);
+		return NULL;
+	}
+	w = g_new0(PcsTraceWriter, 1);
+	w->path = g_strdup(path);
+	w->emit = emit;
+	w->last_t_ns = PCS_TIME_UNKNOWN;
+
+	if (strcmp(path, "-") == 0) {
+		if (emit->seekable) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+				    "%s cannot be written to standard output", emit->name);
+			goto fail;
+		}
+		w->out = stdout;
+	} else {
+		w->tmp_path = g_strconcat(path, ".tmp", NULL);
+		fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		if (fd < 0) {
+			e = errno;
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+				    "cannot create %s: %s", w->tmp_path, g_strerror(e));
+			g_clear_pointer(&w->tmp_path, g_free);
+			goto fail;
+		}
+		w->out = fdopen(fd, "wb");
+		if (!w->out) {
+			e = errno;
+			close(fd);
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+				    "cannot write %s: %s", w->tmp_path, g_strerror(e));
+			goto fail;
+		}
+		w->buf = g_malloc(WRITER_BUF_BYTES);
+		setvbuf(w->out, w->buf, _IOFBF, WRITER_BUF_BYTES);
+	}
+	w->state = emit->open(w->out, files, error);
+	if (!w->state)
+		goto fail;
+	return w;
+
+fail:
+	g_prefix_error(error, "%s: ", path);
+	writer_free(w, TRUE);
+	return NULL;
+}
+
+gboolean
+pcs_trace_writer_add(PcsTraceWriter *w, const PcsIoEvent *ev, GError **error)
+{
+	g_return_val_if_fail(w != NULL && ev != NULL, FALSE);
+
+	w->nr_events++;
+	if (ev->t_ns != PCS_TIME_UNKNOWN && w->last_t_ns != PCS_TIME_UNKNOWN &&
+	    ev->t_ns < w->last_t_ns) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+			    "%s: event %" G_GUINT64_FORMAT ": time goes backwards: %"
+			    G_GINT64_FORMAT " < %" G_GINT64_FORMAT,
+			    w->path, w->nr_events, ev->t_ns, w->last_t_ns);
+		return FALSE;
+	}
+	if (!w->emit->add(w->state, ev, error)) {
+		g_prefix_error(error, "%s: event %" G_GUINT64_FORMAT ": ", w->path, w->nr_events);
+		return FALSE;
+	}
+	if (ev->t_ns != PCS_TIME_UNKNOWN)
+		w->last_t_ns = ev->t_ns;
+	return TRUE;
+}
+
+/*
+ * 1. The format writes what follows the records (pcsim-bin: names, then the header).
+ * 2. Flush; check the stream for an earlier write error.
+ * 3. Close and rename PATH.tmp to PATH.
+ * Any failure removes PATH.tmp and leaves PATH as it was.
+ */
+gboolean
+pcs_trace_writer_finish(PcsTraceWriter *w, GError **error)
+{
+	gpointer state;
+	int e;
+
+	g_return_val_if_fail(w != NULL, FALSE);
+
+	/* 1. */
+	state = g_steal_pointer(&w->state);
+	if (!w->emit->finish(state, error))
+		goto fail_prefixed;
+	/* 2. */
+	errno = 0;
+	if (fflush(w->out) != 0 || ferror(w->out))
+		goto fail_errno;
+	if (w->out == stdout) {
+		writer_free(w, FALSE);
+		return TRUE;
+	}
+	/* 3. */
+	if (fclose(g_steal_pointer(&w->out)) != 0)
+		goto fail_errno;
+	if (g_rename(w->tmp_path, w->path) < 0) {
+		e = errno;
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,
+			    "%s: cannot rename %s into place: %s", w->path, w->tmp_path,
+			    g_strerror(e));
+		writer_free(w, TRUE);
+		return FALSE;
+	}
+	writer_free(w, FALSE);
+	return TRUE;
+
+fail_errno:
+	e = errno;
+	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot write: %s",
+		    g_strerror(e ? e : EIO));
+fail_prefixed:
+	g_prefix_error(error, "%s: ", w->path);
+	writer_free(w, TRUE);
+	return FALSE;
+}
+
+void
+pcs_trace_writer_abort(PcsTraceWriter *w)
+{
+	if (!w)
+		return;
+	if (w->state)
+		w->emit->discard(w->state);
+	if (w->out == stdout)
+		fflush(stdout);
+	writer_free(w, TRUE);
+}

@@ -1,0 +1,170 @@
+/*
+ * reader.h - what the trace readers share (internal to sim/trace.c and the readers in sim/trace/).
+ *
+ * The registry in sim/trace.c knows each format by its const PcsTraceOps (declared below) and,
+ * for the two formats pcsim can write, by a PcsTraceEmitOps: the format-specific half of a
+ * PcsTraceWriter. The generic half (temporary file, rename, abort) lives in sim/trace.c.
+ *
+ * Helpers shared by the readers, implemented in sim/trace.c:
+ *   - PcsLineReader: streams a file line by line through one fixed buffer (no allocation per
+ *     line, never loads the file); lines longer than PCS_TRACE_MAX_LINE are reported once and
+ *     skipped, so the reader can carry on with the next line.
+ *   - pcs_parse_u64(): strict unsigned decimal (no sign, no spaces, no hex, no overflow).
+ *   - pcs_trace_quote(): a bounded, printable copy of untrusted bytes for error messages.
+ *   - pcs_trace_map_file(): a read-only mmap of a whole file, for the binary readers.
+ */
+#ifndef PCSIM_TRACE_READER_H
+#define PCSIM_TRACE_READER_H
+
+#include <stdio.h>
+#include <string.h>
+#include <glib.h>
+#include <pcsim/trace.h>
+
+/* The three formats, in probing order (see pcs_trace_formats()). */
+extern const PcsTraceOps pcs_trace_text_ops;
+extern const PcsTraceOps pcs_trace_pcsb_ops;
+extern const PcsTraceOps pcs_trace_oracle_ops;
+
+/* The longest line the text format accepts, without its newline. */
+#define PCS_TRACE_MAX_LINE (64 * 1024)
+
+/* How many bytes of a file the probes see and the identity hashes. */
+#define PCS_TRACE_PROBE_BYTES (64 * 1024)
+#define PCS_TRACE_HASH_BYTES  (1024 * 1024)
+
+/* The first line of a pcsim-text trace (optional, but it makes detection certain). */
+#define PCS_TEXT_MAGIC "# pcsim trace v1"
+
+/*
+ * The format-specific half of a writer. open() gets a stdio stream (borrowed; the generic
+ * writer closes it) and the file table events refer to; add() writes one event; finish()
+ * writes whatever comes after the records (the pcsim-bin name table and header) and frees the
+ * state; discard() frees the state without writing. All of them report write errors through
+ * GError with a message that does not name the path (the caller prefixes it).
+ */
+typedef struct {
+	const char *name;
+	gboolean    seekable;   /* TRUE: needs a regular file (cannot write to stdout) */
+	gpointer  (*open)(FILE *out, const PcsFileTable *files, GError **error);
+	gboolean  (*add)(gpointer w, const PcsIoEvent *ev, GError **error);
+	gboolean  (*finish)(gpointer w, GError **error);
+	void      (*discard)(gpointer w);
+} PcsTraceEmitOps;
+
+extern const PcsTraceEmitOps pcs_trace_text_emit_ops;
+extern const PcsTraceEmitOps pcs_trace_pcsb_emit_ops;
+
+/*
+ * Checks that an event is one pcsim-text could express: op and advice in range, advice set on
+ * fadvise and only there, file G_MAXUINT32 (all files) only on sync, time >= 0 or unknown,
+ * OFFSET/LENGTH present or absent as the op needs (text.c's op_rules[]), no 64-bit overflow
+ * of offset + length. Fails with PCS_TRACE_ERROR_PARSE. Defined in text.c.
+ */
+gboolean pcs_trace_check_event(const PcsIoEvent *ev, GError **error);
+
+/* TRUE for the data ops, whose OFFSET + LENGTH say the file is at least that large (read,
+ * write, mmap-*, direct-*, sendfile); not fadvise or the sync family. Cannot fail. */
+static inline gboolean
+pcs_trace_op_notes_size(PcsOp op)
+{
+	switch (op) {
+	case PCS_OP_READ:
+	case PCS_OP_WRITE:
+	case PCS_OP_MMAP_READ:
+	case PCS_OP_MMAP_WRITE:
+	case PCS_OP_DIRECT_READ:
+	case PCS_OP_DIRECT_WRITE:
+	case PCS_OP_SENDFILE:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+/* A buffered line reader over a file descriptor it owns. */
+typedef struct {
+	int      fd;
+	char    *buf;          /* PCS_LINE_BUF_BYTES, allocated at init */
+	gsize    start, end;   /* unread bytes are buf[start..end) */
+	gboolean eof;
+	guint64  lineno;       /* number (1-based) of the line returned last */
+	guint64  consumed;     /* bytes handed out so far, newlines included */
+} PcsLineReader;
+
+typedef enum {
+	PCS_LINE_OK,
+	PCS_LINE_EOF,
+	PCS_LINE_TOO_LONG,     /* the line (number lineno) was skipped */
+	PCS_LINE_ERROR         /* read() failed; error is set */
+} PcsLineStatus;
+
+/* Opens path for reading. Fails with PCS_TRACE_ERROR_FAILED ("cannot open: ..."). */
+gboolean pcs_line_reader_init(PcsLineReader *lr, const char *path, GError **error);
+/* Closes the file and frees the buffer; safe on a zeroed or already cleared reader. */
+void pcs_line_reader_clear(PcsLineReader *lr);
+/* The next line, without its '\n', in *line (valid until the next call; not NUL-terminated). */
+PcsLineStatus pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *len,
+				   GError **error);
+
+/* Parses s[0..len) as an unsigned decimal number. FALSE on an empty string, any byte that is
+ * not a digit, or a value above G_MAXUINT64. Cannot fail otherwise. */
+static inline gboolean
+pcs_parse_u64(const char *s, gsize len, guint64 *out)
+{
+	guint64 v = 0;
+
+	if (len == 0)
+		return FALSE;
+	for (gsize i = 0; i < len; i++) {
+		unsigned d = (unsigned char) s[i] - '0';
+
+		if (d > 9)
+			return FALSE;
+		if (v > (G_MAXUINT64 - d) / 10)
+			return FALSE;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return TRUE;
+}
+
+/* A newly allocated copy of s[0..len) fit for an error message: at most 40 bytes (then "..."),
+ * non-printable bytes escaped as \xNN. Cannot fail. */
+char *pcs_trace_quote(const char *s, gsize len);
+
+/* Maps all of path read-only (MADV_SEQUENTIAL). *size_out gets the size; a file of size 0
+ * maps to NULL. Fails with PCS_TRACE_ERROR_FAILED. Release with pcs_trace_unmap_file(). */
+gboolean pcs_trace_map_file(const char *path, const guint8 **base_out, gsize *size_out,
+			    GError **error);
+void pcs_trace_unmap_file(const guint8 *base, gsize size);
+
+/* Little-endian loads from possibly unaligned bytes. */
+static inline guint16
+pcs_le16(const guint8 *p)
+{
+	guint16 v;
+
+	memcpy(&v, p, sizeof v);
+	return GUINT16_FROM_LE(v);
+}
+
+static inline guint32
+pcs_le32(const guint8 *p)
+{
+	guint32 v;
+
+	memcpy(&v, p, sizeof v);
+	return GUINT32_FROM_LE(v);
+}
+
+static inline guint64
+pcs_le64(const guint8 *p)
+{
+	guint64 v;
+
+	memcpy(&v, p, sizeof v);
+	return GUINT64_FROM_LE(v);
+}
+
+#endif
