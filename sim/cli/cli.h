@@ -1,0 +1,53 @@
+/*
+ * cli.h - what the subcommands of the pcsim program share (internal to the program).
+ *
+ * Exit status, as DESIGN.md promises: 0 success, 1 runtime failure (a trace that cannot be
+ * read or holds a bad record, an output that cannot be written), 2 usage error (unknown
+ * option, bad value, missing argument). Only main() exits; subcommands return the status.
+ */
+#ifndef PCSIM_CLI_H
+#define PCSIM_CLI_H
+
+#include <glib.h>
+
+enum {
+	PCS_EXIT_OK = 0,
+	PCS_EXIT_FAILURE = 1,
+	PCS_EXIT_USAGE = 2,
+};
+
+int pcs_cmd_replay(int argc, char **argv);
+int pcs_cmd_gen(int argc, char **argv);
+int pcs_cmd_trace(int argc, char **argv);
+
+/* Prints "pcsim CMD: message" to stderr. */
+void pcs_cli_error(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+void pcs_cli_warn(const char *cmd, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Progress on stderr: "auto" (only when stderr is a terminal), "always", "never". */
+typedef enum {
+	PCS_PROGRESS_AUTO,
+	PCS_PROGRESS_ALWAYS,
+	PCS_PROGRESS_NEVER,
+} PcsProgressMode;
+
+gboolean pcs_progress_mode_parse(const char *text, PcsProgressMode *mode, GError **error);
+
+typedef struct {
+	gboolean enabled;
+	gint64   start_us;
+	gint64   last_us;
+	gboolean drawn;
+} PcsProgress;
+
+void pcs_progress_init(PcsProgress *p, PcsProgressMode mode);
+/* Redraws at most 4 times a second: label, percentage done, rate, ETA. Cheap to call often. */
+void pcs_progress_update(PcsProgress *p, const char *label, double fraction, guint64 done,
+			 const char *unit);
+/* Erases the progress line. */
+void pcs_progress_finish(PcsProgress *p);
+
+/* Peak resident set size of this process in bytes (getrusage). */
+guint64 pcs_peak_rss_bytes(void);
+
+#endif

@@ -1,0 +1,66 @@
+/*
+ * main.c - the pcsim program: dispatch to a subcommand.
+ *
+ *   pcsim replay TRACE... [options]    replay traces through the cache model (the main job)
+ *   pcsim gen WORKLOAD -o FILE         write a deterministic synthetic trace
+ *   pcsim trace info|cat|convert|formats FILE...
+ *
+ * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+	const char *name;
+	int       (*run)(int argc, char **argv);
+	const char *summary;
+} PcsCommand;
+
+static const PcsCommand commands[] = {
+	{ "replay", pcs_cmd_replay, "replay traces through the page-cache model, print statistics" },
+	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot)" },
+	{ "trace", pcs_cmd_trace, "look at and convert traces (info, cat, convert, formats)" },
+	{ NULL, NULL, NULL },
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out, "usage: pcsim COMMAND [ARGS...]\n\ncommands:\n");
+	for (const PcsCommand *c = commands; c->name; c++)
+		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+	fprintf(out, "\n'pcsim COMMAND --help' describes a command's options.\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	setlocale(LC_ALL, "");
+	/* Numbers in machine formats must not depend on the user's locale. */
+	setlocale(LC_NUMERIC, "C");
+	if (argc < 2) {
+		pcs_cli_error(NULL, "expected a COMMAND");
+		usage(stderr);
+		return PCS_EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return PCS_EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("pcsim %s\n", PACKAGE_VERSION);
+		return PCS_EXIT_OK;
+	}
+	for (const PcsCommand *c = commands; c->name; c++)
+		if (strcmp(argv[1], c->name) == 0)
+			return c->run(argc - 1, argv + 1);
+	pcs_cli_error(NULL, "unknown command '%s'", argv[1]);
+	usage(stderr);
+	return PCS_EXIT_USAGE;
+}
