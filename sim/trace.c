@@ -426,6 +426,14 @@ sniff_format(const char *path, const guint8 *head, gsize head_len, GError **erro
 PcsTrace *
 pcs_trace_open(const char *path, const char *format, PcsFileTable *files, GError **error)
 {
+	return pcs_trace_open_full(path, format, NULL, files, error);
+}
+
+PcsTrace *
+pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions *opts,
+		    PcsFileTable *files, GError **error)
+{
+	static const PcsTraceOptions defaults = { 0 };
 	g_autofree guint8 *head = NULL;
 	gsize head_len = 0;
 	PcsTrace *t;
@@ -459,7 +467,7 @@ pcs_trace_open(const char *path, const char *format, PcsFileTable *files, GError
 			goto fail;
 	}
 	/* 4. */
-	t->r = t->ops->open(path, files, error);
+	t->r = t->ops->open(path, opts ? opts : &defaults, files, error);
 	if (!t->r) {
 		g_prefix_error(error, "%s: ", t->ops->name);
 		goto fail;

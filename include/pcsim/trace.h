@@ -51,14 +51,30 @@ typedef enum {
 	PCS_TRACE_CAP_WRITES  = 1 << 2,  /* distinguishes reads from writes */
 } PcsTraceCaps;
 
+/*
+ * Options some readers take (all zero/NULL: every reader's defaults). Readers ignore the
+ * fields that do not concern them. The struct is borrowed for the duration of open() only;
+ * readers copy what they keep.
+ */
+typedef struct {
+	guint64     id_unit_bytes;  /* object-id traces: 0 = each id is one page; else ids are
+				     * addresses in units of this many bytes (--id-unit) */
+	const char *blk_dev;        /* blkparse: "maj,min" device filter, NULL = the busiest */
+	char        blk_event;      /* blkparse: 'Q' (default when 0) or 'D' */
+	const char *csv_spec;       /* libCacheSim csv: column mapping (--csv-spec) */
+	const char *cwd;            /* file-level traces: directory relative paths start in */
+} PcsTraceOptions;
+
 typedef struct {
 	const char *name;        /* "pcsim-text", "pcsim-bin", "oracle-general" */
 	const char *description; /* one line for `pcsim trace formats` and --help */
 	guint       caps;        /* PcsTraceCaps */
 	/* Confidence 0..100 that the file at path, starting with head[0..len), is this format. */
 	int       (*probe)(const char *path, const guint8 *head, gsize len);
-	/* Opens path; interns file names into files (borrowed, outlives the reader). */
-	gpointer  (*open)(const char *path, PcsFileTable *files, GError **error);
+	/* Opens path; interns file names into files (borrowed, outlives the reader). opts is
+	 * never NULL. */
+	gpointer  (*open)(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
+			  GError **error);
 	PcsTraceStatus (*next)(gpointer r, PcsIoEvent *ev, GError **error);
 	/* Where the reader is: the line number (text) or record number (binary) of the record
 	 * next() returned last, for error messages. */
@@ -83,6 +99,9 @@ const PcsTraceOps *pcs_trace_format_by_name(const char *name);
  * named format is unknown. The message always starts with the path.
  */
 PcsTrace *pcs_trace_open(const char *path, const char *format, PcsFileTable *files, GError **error);
+/* The same with reader options (NULL: defaults). */
+PcsTrace *pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions *opts,
+			      PcsFileTable *files, GError **error);
 /* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
 PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
 double pcs_trace_progress(PcsTrace *t);

@@ -71,7 +71,8 @@ oracle_close(gpointer p)
 }
 
 static gpointer
-oracle_open(const char *path, PcsFileTable *files, GError **error)
+oracle_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
+	   GError **error)
 {
 	OracleReader *r = g_new0(OracleReader, 1);
 

@@ -103,7 +103,8 @@ fail(PcsbReader *r, GError **error, const char *fmt, ...)
  * 4. Nothing may follow the table.
  */
 static gpointer
-pcsb_open(const char *path, PcsFileTable *files, GError **error)
+pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
+	   GError **error)
 {
 	PcsbReader *r = g_new0(PcsbReader, 1);
 	guint64 names_off, pos, max_records;

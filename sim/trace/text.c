@@ -391,7 +391,8 @@ typedef struct {
 } TextReader;
 
 static gpointer
-text_open(const char *path, PcsFileTable *files, GError **error)
+text_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
+	   GError **error)
 {
 	TextReader *r = g_new0(TextReader, 1);
 	struct stat st;
