@@ -8,6 +8,7 @@
 #include <pcsim/stats.h>
 #include <pcsim/cache.h>
 #include <pcsim/trace.h>
+#include <pcsim/replay.h>
 #include <pcsim/report.h>
 #include <pcsim/gen.h>
 

@@ -6,10 +6,9 @@
  *
  *   1. Configuration: defaults, then --config FILE (INI), then the command line (which wins).
  *   2. Build the cache (bad combinations are usage errors, exit 2).
- *   3. For each trace: open (sniffed or --format), stream events into the cache. Stream ids
- *      are rebased per trace (an open file description never outlives its trace). The warm-up
- *      boundary is checked before each event: N requests, or a span of trace time measured on
- *      one clock that continues from trace to trace.
+ *   3. For each trace: open (sniffed or --format) and feed it through pcs_replay_trace()
+ *      (replay.c in the library holds the rules: stream rebasing, the warm-up boundary,
+ *      batches for speed).
  *   4. Bad records: with --skip-bad N, up to N are counted, reported and skipped; the next
  *      one, or any without --skip-bad, stops the replay with "FILE:LINE: ..." and exit 1.
  *      Nothing is written to --output then.
@@ -54,114 +53,28 @@ prescan_config(int argc, char **argv)
 }
 
 typedef struct {
-	PcsCache    *cache;
-	PcsStats     warmup;       /* snapshot at the boundary */
-	gboolean     warm;         /* the boundary has passed (or no warm-up was asked) */
-	guint64      clock_base;   /* trace time of the previous traces, for --warmup Ns */
-	guint64      bad_left;
-} ReplayState;
+	PcsProgress *prog;
+	const char  *label;
+	gboolean     quiet;
+} ReplayUi;
 
 static void
-warmup_end(ReplayState *rs)
+on_progress(double fraction, guint64 requests, gpointer user)
 {
-	pcs_cache_stats(rs->cache, &rs->warmup);
-	rs->warm = TRUE;
+	ReplayUi *ui = user;
+
+	pcs_progress_update(ui->prog, ui->label, fraction, requests, "req");
 }
 
-/* Replays one trace. Returns PCS_EXIT_OK or PCS_EXIT_FAILURE (message printed). */
-static int
-replay_trace(ReplayState *rs, const PcsConfig *cfg, const ReplayOptions *o, const char *path,
-	     PcsFileTable *files, guint32 *stream_base, PcsTraceIdent *ident, PcsProgress *prog,
-	     const char *label)
+static void
+on_bad_record(const GError *error, gpointer user)
 {
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PcsTrace) t = pcs_trace_open(path, o->format, files, &error);
-	PcsIoEvent ev, batch[256];
-	gsize nr_batch = 0;
-	PcsTraceStatus st;
-	guint64 nr_events = 0, nr_bad = 0;
-	guint32 max_stream = 0;
-	gint64 t_first = PCS_TIME_UNKNOWN, t_last = PCS_TIME_UNKNOWN;
+	ReplayUi *ui = user;
 
-	if (!t) {
-		pcs_cli_error(CMD, "%s", error->message);
-		return PCS_EXIT_FAILURE;
+	if (!ui->quiet) {
+		pcs_progress_finish(ui->prog);
+		pcs_cli_warn(CMD, "skipped: %s", error->message);
 	}
-	ident->path = g_strdup(path);
-	ident->format = g_strdup(pcs_trace_ops(t)->name);
-	ident->bytes = pcs_trace_bytes(t);
-	g_strlcpy(ident->sha256, pcs_trace_sha256(t), sizeof ident->sha256);
-
-	for (;;) {
-		st = pcs_trace_next(t, &ev, &error);
-		if (st == PCS_TRACE_EOF)
-			break;
-		if (st == PCS_TRACE_ERROR) {
-			nr_bad++;
-			if (rs->bad_left == 0) {
-				pcs_progress_finish(prog);
-				if (cfg->skip_bad)
-					pcs_cli_error(CMD, "%s (more than --skip-bad %" G_GUINT64_FORMAT
-						      " bad records)", error->message, cfg->skip_bad);
-				else
-					pcs_cli_error(CMD, "%s", error->message);
-				return PCS_EXIT_FAILURE;
-			}
-			rs->bad_left--;
-			pcs_cache_note_bad_record(rs->cache);
-			if (!o->quiet)
-				pcs_cli_warn(CMD, "skipped: %s", error->message);
-			g_clear_error(&error);
-			continue;
-		}
-		nr_events++;
-		ev.stream += *stream_base;
-		max_stream = MAX(max_stream, ev.stream);
-		if (ev.t_ns != PCS_TIME_UNKNOWN) {
-			if (t_first == PCS_TIME_UNKNOWN)
-				t_first = ev.t_ns;
-			t_last = ev.t_ns;
-		}
-		if (G_LIKELY(rs->warm)) {
-			/* The fast path: batches let the cache prefetch ahead. */
-			batch[nr_batch++] = ev;
-			if (nr_batch == G_N_ELEMENTS(batch)) {
-				pcs_cache_submit_batch(rs->cache, batch, nr_batch);
-				nr_batch = 0;
-				if ((nr_events & 0xffff) < G_N_ELEMENTS(batch))
-					pcs_progress_update(prog, label, pcs_trace_progress(t),
-							    pcs_cache_nr_requests(rs->cache), "req");
-			}
-			continue;
-		}
-		/* Still warming up: the boundary is checked before each event. */
-		if (cfg->warmup_ns) {
-			if (ev.t_ns == PCS_TIME_UNKNOWN) {
-				pcs_progress_finish(prog);
-				pcs_cli_error(CMD, "%s: --warmup %" G_GUINT64_FORMAT "ns needs "
-					      "timestamps, but record %" G_GUINT64_FORMAT " has none "
-					      "(use --warmup N for a number of requests)", path,
-					      cfg->warmup_ns, nr_events + nr_bad);
-				return PCS_EXIT_FAILURE;
-			}
-			if (rs->clock_base + (guint64) (ev.t_ns - t_first) >= cfg->warmup_ns)
-				warmup_end(rs);
-		} else if (pcs_cache_nr_requests(rs->cache) >= cfg->warmup_requests) {
-			warmup_end(rs);
-		}
-		pcs_cache_submit(rs->cache, &ev);
-	}
-	pcs_cache_submit_batch(rs->cache, batch, nr_batch);
-	if (nr_events == 0) {
-		pcs_progress_finish(prog);
-		pcs_cli_error(CMD, "%s: the trace holds no records%s", path,
-			      nr_bad ? " that could be read" : "");
-		return PCS_EXIT_FAILURE;
-	}
-	*stream_base = max_stream + 1;
-	if (t_first != PCS_TIME_UNKNOWN)
-		rs->clock_base += (guint64) (t_last - t_first);
-	return PCS_EXIT_OK;
 }
 
 int
@@ -188,7 +101,7 @@ pcs_cmd_replay(int argc, char **argv)
 	};
 	g_autoptr(GOptionContext) ctx = NULL;
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PcsCache) cache = NULL;
+	g_autoptr(PcsReplay) rp = NULL;
 	g_autoptr(PcsFileTable) files = NULL;
 	g_autoptr(GString) out = NULL;
 	const char *config_path;
@@ -196,9 +109,8 @@ pcs_cmd_replay(int argc, char **argv)
 	PcsProgressMode pmode = PCS_PROGRESS_AUTO;
 	PcsProgress prog;
 	PcsTraceIdent *idents;
-	ReplayState rs = { 0 };
+	ReplayUi ui = { 0 };
 	PcsReport report = { 0 };
-	guint32 stream_base = 0;
 	int nr_traces, status = PCS_EXIT_OK;
 	gint64 t0 = g_get_monotonic_time();
 
@@ -240,8 +152,8 @@ pcs_cmd_replay(int argc, char **argv)
 		pmode = PCS_PROGRESS_NEVER;
 
 	/* 2. the cache */
-	cache = pcs_cache_new(&cfg, &error);
-	if (!cache) {
+	rp = pcs_replay_new(&cfg, &error);
+	if (!rp) {
 		pcs_cli_error(CMD, "%s", error->message);
 		return PCS_EXIT_USAGE;
 	}
@@ -250,47 +162,44 @@ pcs_cmd_replay(int argc, char **argv)
 	nr_traces = argc - 1;
 	idents = g_new0(PcsTraceIdent, nr_traces);
 	files = pcs_files_new();
-	rs.cache = cache;
-	rs.warm = cfg.warmup_requests == 0 && cfg.warmup_ns == 0;
-	rs.bad_left = cfg.skip_bad;
 	pcs_progress_init(&prog, pmode);
+	ui.prog = &prog;
+	ui.quiet = o.quiet;
+	pcs_replay_set_progress(rp, on_progress, &ui);
+	pcs_replay_set_bad_record(rp, on_bad_record, &ui);
 	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK; i++) {
 		g_autofree char *label = nr_traces > 1 ?
 			g_strdup_printf("replay %d/%d", i + 1, nr_traces) : g_strdup("replay");
+		g_autoptr(PcsTrace) t = pcs_trace_open(argv[i + 1], o.format, files, &error);
 
-		status = replay_trace(&rs, &cfg, &o, argv[i + 1], files, &stream_base, &idents[i],
-				      &prog, label);
+		ui.label = label;
+		if (t) {
+			idents[i].path = g_strdup(argv[i + 1]);
+			idents[i].format = g_strdup(pcs_trace_ops(t)->name);
+			idents[i].bytes = pcs_trace_bytes(t);
+			g_strlcpy(idents[i].sha256, pcs_trace_sha256(t), sizeof idents[i].sha256);
+		}
+		if (!t || !pcs_replay_trace(rp, t, &error)) {
+			pcs_progress_finish(&prog);
+			pcs_cli_error(CMD, "%s", error->message);
+			status = PCS_EXIT_FAILURE;
+		}
 	}
 	pcs_progress_finish(&prog);
 
 	/* 5. the report */
 	if (status == PCS_EXIT_OK) {
-		PcsStats final;
+		gboolean complete;
 
-		pcs_cache_stats(cache, &final);
+		pcs_replay_finish(rp, &report.warmup, &report.measured, &complete);
 		report.command = CMD;
 		report.cfg = &cfg;
 		report.traces = idents;
 		report.nr_traces = nr_traces;
 		report.has_warmup = cfg.warmup_requests != 0 || cfg.warmup_ns != 0;
-		if (!rs.warm && cfg.warmup_requests &&
-		    pcs_cache_nr_requests(cache) >= cfg.warmup_requests)
-			warmup_end(&rs);  /* the trace ended exactly at the boundary */
-		if (report.has_warmup && !rs.warm) {
-			if (!o.quiet)
-				pcs_cli_warn(CMD, "the warm-up never ended: every record was simulated "
-					     "in the warm-up phase and the measured phase is empty");
-			warmup_end(&rs);
-		}
-		if (report.has_warmup) {
-			PcsStats zero;
-
-			pcs_stats_init(&zero);
-			pcs_stats_diff(&rs.warmup, &zero, &report.warmup);
-			pcs_stats_diff(&final, &rs.warmup, &report.measured);
-		} else {
-			report.measured = final;
-		}
+		if (!complete && !o.quiet)
+			pcs_cli_warn(CMD, "the warm-up never ended: every record was simulated in "
+				     "the warm-up phase and the measured phase is empty");
 		report.files = pcs_files_count(files);
 		report.verbose = o.verbose;
 		report.wall_seconds = (g_get_monotonic_time() - t0) / 1e6;
