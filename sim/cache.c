@@ -41,12 +41,15 @@
 #include "index.h"
 #include "lists.h"
 #include "page.h"
+#include "readahead.h"
 #include "shadow.h"
 #include "util.h"
 
+/* Per-file state the model needs: the known size (EOF for readahead), 0 = unknown. */
 typedef struct {
-	guint64 prev_pos;  /* end of the last read on this stream; G_MAXUINT64 after open */
-} PcsStream;
+	guint64 size_bytes;  /* known size (writes, truncate), 0 = unknown */
+	guint64 pages_end;   /* 1 + the highest page index ever cached: bounds range walks */
+} PcsFileState;
 
 struct PcsCache {
 	PcsConfig          cfg;
@@ -61,8 +64,15 @@ struct PcsCache {
 	PcsShadow          shadow;
 	guint32           *victims;    /* reclaim_batch slots */
 	guint64            nr_resident;
-	PcsStream         *streams;
+	PcsRaParams        ra;         /* the device's readahead limits, in pages */
+	gboolean           ra_auto;    /* --readahead auto: not yet resolved by a trace level */
+	PcsRaState        *streams;    /* struct file_ra_state per stream */
 	guint32            nr_streams;
+	PcsFileState      *files;
+	guint32            nr_files;
+	PcsRaTraceFunc     ra_trace;
+	gpointer           ra_trace_user;
+	gint64             now_ns;     /* time of the event being replayed */
 	PcsStats           stats;
 };
 
@@ -98,6 +108,10 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 		pcs_index_init(&c->index, c->nr_pages, c->pages, sizeof(PcsPage), NULL, 0);
 	}
 	c->victims = g_new(guint32, cfg->reclaim_batch);
+	c->ra_auto = cfg->readahead_bytes == PCS_READAHEAD_AUTO;
+	c->ra.ra_pages = (c->ra_auto ? PCS_READAHEAD_DEFAULT : cfg->readahead_bytes) >> PCS_PAGE_SHIFT;
+	c->ra.io_pages = MAX(cfg->io_pages_bytes >> PCS_PAGE_SHIFT, 1);
+	c->now_ns = PCS_TIME_UNKNOWN;
 	return c;
 }
 
@@ -113,6 +127,7 @@ pcs_cache_free(PcsCache *c)
 	pcs_free_big(c->pages);
 	g_free(c->victims);
 	g_free(c->streams);
+	g_free(c->files);
 	g_free(c);
 }
 
@@ -146,6 +161,7 @@ reclaim(PcsCache *c)
 		PcsPage *p = &c->pages[s];
 
 		c->stats.evictions++;
+		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
 		/* workingset_eviction(): age first, then snapshot into the page's index entry. */
 		if (c->workingset)
 			pcs_shadow_evict(&c->shadow, &c->index, s, &p->key, nonresident_age(c),
@@ -159,12 +175,13 @@ reclaim(PcsCache *c)
 }
 
 /*
- * Brings (file, index) into the cache and returns its slot; `pos` is where the index lookup
- * that missed ended (an empty position, or the page's shadow entry). is_write: a write
- * allocation, which consumes a shadow without refault detection.
+ * Brings (file, index) into the cache with page flags `flags` and returns its slot; `pos` is
+ * where the index lookup that missed ended (an empty position, or the page's shadow entry).
+ * is_write: a write allocation, which consumes a shadow without refault detection.
  */
 static guint32
-page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_write)
+page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_write,
+	   guint16 flags)
 {
 	gboolean active = FALSE;
 	guint32 s;
@@ -181,7 +198,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	}
 	c->pages[s].key.file = file;
 	c->pages[s].key.index = index;
-	c->pages[s].flags = 0;
+	c->pages[s].flags = flags;
 	if (c->index.slots[pos] == 0) {
 		pcs_index_insert_at(&c->index, pos, s);
 	} else {
@@ -206,28 +223,167 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	return s;
 }
 
-static PcsStream *
+/* The resident page (file, index), or PCS_NIL (absent or only a shadow). */
+static inline guint32
+page_lookup(const PcsCache *c, guint32 file, guint64 index)
+{
+	guint32 e = pcs_index_lookup(&c->index, file, index);
+
+	return (e == PCS_NIL || (e & PCS_INDEX_SHADOW)) ? PCS_NIL : e;
+}
+
+static PcsRaState *
 stream_get(PcsCache *c, guint32 id)
 {
 	if (G_UNLIKELY(id >= c->nr_streams)) {
 		guint32 n = MAX(id + 1, c->nr_streams * 2);
 
-		c->streams = g_renew(PcsStream, c->streams, n);
+		c->streams = g_renew(PcsRaState, c->streams, n);
 		for (guint32 i = c->nr_streams; i < n; i++)
-			c->streams[i].prev_pos = G_MAXUINT64;
+			pcs_ra_state_init(&c->streams[i], &c->ra);
 		c->nr_streams = n;
 	}
 	return &c->streams[id];
 }
 
-/* One read() or write() of [offset, offset + len) on a stream. */
+static PcsFileState *
+file_get(PcsCache *c, guint32 id)
+{
+	if (G_UNLIKELY(id >= c->nr_files)) {
+		guint32 n = MAX(id + 1, c->nr_files * 2);
+
+		c->files = g_renew(PcsFileState, c->files, n);
+		for (guint32 i = c->nr_files; i < n; i++)
+			c->files[i] = (PcsFileState) { 0, 0 };
+		c->nr_files = n;
+	}
+	return &c->files[id];
+}
+
+/* The readahead policy's view of the cache: page_cache_prev_miss / page_cache_next_miss. */
+typedef struct {
+	const PcsCache *c;
+	guint32         file;
+} RaCtx;
+
+static guint64
+ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan)
+{
+	const RaCtx *x = ctx;
+
+	for (guint64 n = 0; n < max_scan; n++, index--) {
+		if (page_lookup(x->c, x->file, index) == PCS_NIL)
+			return index;
+		if (index == 0)
+			return G_MAXUINT64;  /* cached back to the first page */
+	}
+	return index;
+}
+
+static guint64
+ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan)
+{
+	const RaCtx *x = ctx;
+
+	for (guint64 n = 0; n < max_scan; n++, index++)
+		if (page_lookup(x->c, x->file, index) == PCS_NIL)
+			return index;
+	return index;
+}
+
+/*
+ * Carries out a readahead decision (do_page_cache_ra / page_cache_ra_unbounded, order 0):
+ * reads the pages of the window that are not cached and stop before EOF when the file's size
+ * is known; the page at start + nr - async_size gets the PG_readahead marker (if it is read
+ * now). Pages in [demand_lo, demand_hi) are the pages the triggering request asked for: they
+ * are demand reads (PCS_PG_NEW: the request counts them as misses); the others are read ahead
+ * (PCS_PG_RA_UNUSED until their first access).
+ */
 static void
-do_request(PcsCache *c, const PcsIoEvent *ev, gboolean is_write)
+ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
+	   guint64 demand_lo, guint64 demand_hi)
+{
+	guint64 end, mark, size = file_get(c, file)->size_bytes;
+
+	if (w.kind == PCS_RA_NONE || w.nr == 0)
+		return;
+	if (c->ra_trace) {
+		PcsRaRecord r = {
+			.t_ns = c->now_ns, .stream = stream, .file = file, .trigger_page = trigger,
+			.start = w.start, .size = w.nr, .async_size = w.async_size,
+			.kind = pcs_ra_kind_name(w.kind),
+		};
+
+		c->ra_trace(&r, c->ra_trace_user);
+	}
+	switch (w.kind) {
+	case PCS_RA_SYNC:
+		c->stats.ra_sync_windows++;
+		break;
+	case PCS_RA_ASYNC:
+		c->stats.ra_async_windows++;
+		break;
+	case PCS_RA_MMAP:
+		c->stats.ra_mmap_windows++;
+		break;
+	default:
+		break;
+	}
+	end = w.start + w.nr;
+	/* Never past the page holding the last byte, when the size is known. */
+	if (size && end > ((size - 1) >> PCS_PAGE_SHIFT) + 1)
+		end = w.start <= (size - 1) >> PCS_PAGE_SHIFT ? ((size - 1) >> PCS_PAGE_SHIFT) + 1 :
+		      w.start;
+	mark = w.async_size ? w.start + w.nr - w.async_size : G_MAXUINT64;
+	for (guint64 i = w.start; i < end; i++) {
+		guint64 pos = pcs_index_find(&c->index, file, i);
+		guint32 v = c->index.slots[pos];
+		guint16 flags;
+
+		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
+			continue;  /* cached: skipped, and it gets no marker */
+		if (i >= demand_lo && i < demand_hi) {
+			flags = PCS_PG_NEW;
+		} else {
+			flags = PCS_PG_RA_UNUSED;
+			c->stats.ra_pages++;
+		}
+		if (i == mark)
+			flags |= PCS_PG_READAHEAD;
+		page_alloc(c, file, i, pos, FALSE, flags);
+	}
+	if (end > w.start) {
+		PcsFileState *f = file_get(c, file);
+
+		f->pages_end = MAX(f->pages_end, end);
+	}
+}
+
+/*
+ * One read(), write() or run of page faults over [offset, offset + len) on a stream.
+ *
+ * Reads follow filemap_read(): at a missing page, sync readahead (which reads the missing
+ * pages of the rest of the request and possibly more); at the marker page, async readahead;
+ * then each page is marked accessed except the first when the read starts in the page where
+ * the stream's last read ended. Faults (mmap) follow filemap_fault(): a missing page is a
+ * major fault with read-around; a resident marker page starts async readahead; prev_pos is
+ * untouched. Writes never read ahead and never mark.
+ *
+ * Accounting: a page is a hit when it was resident before this request; the pages the
+ * request's own readahead brought in are misses. A read-ahead page's first access counts in
+ * ra_used.
+ */
+enum { REQ_READ, REQ_WRITE, REQ_FAULT };
+
+static void
+do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 {
 	guint64 first, last, nr, hits = 0;
 	guint32 file = ev->file;
-	PcsStream *st;
-	gboolean same_page = FALSE;
+	PcsRaState *st;
+	gboolean same_page = FALSE, ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
+	RaCtx ctx = { c, file };
+	PcsRaView view = { ra_prev_miss, ra_next_miss, &ctx };
 
 	if (ev->len_bytes == 0 || ev->len_bytes == PCS_NONE || ev->offset_bytes == PCS_NONE ||
 	    ev->len_bytes - 1 > G_MAXUINT64 - ev->offset_bytes)
@@ -236,26 +392,74 @@ do_request(PcsCache *c, const PcsIoEvent *ev, gboolean is_write)
 	last = (ev->offset_bytes + (ev->len_bytes - 1)) >> PCS_PAGE_SHIFT;
 	nr = last - first + 1;
 	st = stream_get(c, ev->stream);
-	if (!is_write) {
+	if (kind == REQ_READ) {
 		/* pos_same_folio(ki_pos, prev_pos - 1): the read starts where the last one ended. */
-		same_page = st->prev_pos != G_MAXUINT64 && st->prev_pos > 0 &&
+		same_page = st->prev_pos != PCS_RA_NO_POS && st->prev_pos > 0 &&
 			    ((st->prev_pos - 1) >> PCS_PAGE_SHIFT) == first;
-		st->prev_pos = ev->offset_bytes + ev->len_bytes;
+	}
+	{
+		PcsFileState *f = file_get(c, file);
+
+		if (is_write)
+			f->size_bytes = MAX(f->size_bytes, ev->offset_bytes + ev->len_bytes);
+		f->pages_end = MAX(f->pages_end, last + 1);
 	}
 	for (guint64 i = first; i <= last; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos];
-		guint flags = (is_write || (same_page && i == first)) ? 0 : PCS_ACCESS_MARK;
+		guint32 v = c->index.slots[pos], s;
+		guint flags = (kind == REQ_WRITE || (same_page && i == first)) ? 0 : PCS_ACCESS_MARK;
+		gboolean hit;
 
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW)) {
-			hits++;
-			c->lops->access(c->lists, v - 1, flags);
+			s = v - 1;
+			hit = !(c->pages[s].flags & PCS_PG_NEW);
+		} else if (kind == REQ_WRITE || !ra_on) {
+			s = page_alloc(c, file, i, pos, is_write, 0);
+			hit = FALSE;
+			flags |= PCS_ACCESS_NEW;
 		} else {
-			guint32 s = page_alloc(c, file, i, pos, is_write);
+			/* A read miss: page_cache_sync_ra (a fault: do_sync_mmap_readahead). */
+			PcsRaWindow w = kind == REQ_FAULT ?
+				pcs_ra_mmap_fault(st, &c->ra, i, &view) :
+				pcs_ra_sync(st, &c->ra, i, last - i + 1, &view);
 
-			c->lops->access(c->lists, s, flags | PCS_ACCESS_NEW);
+			if (kind == REQ_FAULT)
+				c->stats.major_faults++;
+			ra_execute(c, file, ev->stream, i, w, i, last + 1);
+			s = page_lookup(c, file, i);
+			if (s == PCS_NIL)  /* the window did not cover it: read the page alone */
+				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+			hit = FALSE;
+			flags |= PCS_ACCESS_NEW;
 		}
+		if (hit) {
+			hits++;
+			if (c->pages[s].flags & PCS_PG_RA_UNUSED) {
+				c->pages[s].flags &= ~PCS_PG_RA_UNUSED;
+				c->stats.ra_used++;
+			}
+			if (kind == REQ_FAULT)
+				pcs_ra_mmap_hit(st);
+		}
+		c->pages[s].flags &= ~PCS_PG_NEW;
+		/* filemap_readahead() / do_async_mmap_readahead(): the marker was reached. */
+		if ((c->pages[s].flags & PCS_PG_READAHEAD) && kind != REQ_WRITE) {
+			PcsRaWindow w;
+
+			c->pages[s].flags &= ~PCS_PG_READAHEAD;
+			w = pcs_ra_async(st, &c->ra, i,
+					 kind == REQ_FAULT ? st->ra_pages : last - i + 1, &view);
+			ra_execute(c, file, ev->stream, i, w, i, last + 1);
+			/* The kernel holds the marker folio during readahead; a window larger than
+			 * the whole cache can evict it here: read it back. */
+			s = page_lookup(c, file, i);
+			if (s == PCS_NIL)
+				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+		}
+		c->lops->access(c->lists, s, flags);
 	}
+	if (kind == REQ_READ)
+		st->prev_pos = ev->offset_bytes + ev->len_bytes;
 	c->stats.requests++;
 	c->stats.accesses += nr;
 	c->stats.hits += hits;
@@ -272,6 +476,90 @@ do_request(PcsCache *c, const PcsIoEvent *ev, gboolean is_write)
 	}
 }
 
+/* Drops the pages of [first, last_excl) that are resident, without shadows (only reclaim
+ * stores them), and forgets shadows in the range. Used by fadvise(DONTNEED) and truncate. The
+ * walk stops at the highest page the file ever had cached. */
+static void
+drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl)
+{
+	last_excl = MIN(last_excl, file_get(c, file)->pages_end);
+	for (guint64 i = first; i < last_excl; i++) {
+		guint64 pos = pcs_index_find(&c->index, file, i);
+		guint32 v = c->index.slots[pos];
+		PcsPage *p;
+
+		if (v == 0)
+			continue;
+		if ((v - 1) & PCS_INDEX_SHADOW) {
+			PcsShadowEntry sh;
+
+			if (!c->workingset)
+				continue;
+			/* truncate_inode_pages also clears shadow entries in the range */
+			pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
+			pcs_index_remove_at(&c->index, pos);
+			continue;
+		}
+		p = &c->pages[v - 1];
+		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
+		c->stats.dropped_pages++;
+		c->lops->remove(c->lists, v - 1);
+		pcs_index_remove_at(&c->index, pos);
+		p->next = c->free_head;
+		c->free_head = v - 1;
+		c->nr_resident--;
+	}
+}
+
+/* generic_fadvise(), mm/fadvise.c. */
+static void
+do_fadvise(PcsCache *c, const PcsIoEvent *ev)
+{
+	PcsRaState *st = stream_get(c, ev->stream);
+	guint64 off = ev->offset_bytes == PCS_NONE ? 0 : ev->offset_bytes;
+	guint64 len = ev->len_bytes == PCS_NONE ? 0 : ev->len_bytes;
+	guint64 size = file_get(c, ev->file)->size_bytes;
+	guint64 end;  /* exclusive byte end; 0-length means to EOF */
+
+	if (len == 0)  /* to EOF; an unknown size: as far as WILLNEED's cap reaches */
+		end = size > off ? size :
+		      off + ((guint64) MAX(c->ra.io_pages, st->ra_pages) << PCS_PAGE_SHIFT);
+	else
+		end = len > G_MAXUINT64 - off ? G_MAXUINT64 : off + len;
+	switch ((PcsAdvice) ev->advice) {
+	case PCS_ADVICE_NORMAL:
+	case PCS_ADVICE_SEQUENTIAL:
+	case PCS_ADVICE_RANDOM:
+		pcs_ra_fadvise(st, &c->ra, ev->advice);
+		break;
+	case PCS_ADVICE_WILLNEED: {
+		guint64 first = off >> PCS_PAGE_SHIFT;
+		PcsRaWindow w;
+
+		if (end <= off)
+			break;
+		w = pcs_ra_willneed(st, &c->ra, first, ((end - 1) >> PCS_PAGE_SHIFT) - first + 1);
+		ra_execute(c, ev->file, ev->stream, first, w, 0, 0);
+		break;
+	}
+	case PCS_ADVICE_DONTNEED: {
+		/* Only whole pages inside the range; the partial last page stays unless the range
+		 * reaches EOF. */
+		guint64 first = (off + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT;
+		guint64 last_excl = (size && end >= size) ? (end + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT :
+				    end >> PCS_PAGE_SHIFT;
+
+		if (len == 0 && !size)
+			last_excl = G_MAXUINT64;  /* to EOF, size unknown: every cached page */
+		if (last_excl > first)
+			drop_range(c, ev->file, first, last_excl);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 void
 pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 {
@@ -283,22 +571,67 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 			c->stats.first_t_ns = ev->t_ns;
 		c->stats.last_t_ns = ev->t_ns;
 	}
+	c->now_ns = ev->t_ns;
 	switch ((PcsOp) ev->op) {
 	case PCS_OP_READ:
 	case PCS_OP_SENDFILE:
-		do_request(c, ev, FALSE);
+		do_request(c, ev, REQ_READ, FALSE);
 		break;
 	case PCS_OP_WRITE:
-		do_request(c, ev, TRUE);
+		do_request(c, ev, REQ_WRITE, TRUE);
+		break;
+	case PCS_OP_MMAP_READ:
+		do_request(c, ev, REQ_FAULT, FALSE);
+		break;
+	case PCS_OP_MMAP_WRITE:
+		do_request(c, ev, REQ_FAULT, TRUE);
 		break;
 	case PCS_OP_OPEN:
-		/* A new open file description: file_ra_state_init() sets prev_pos = -1. */
-		stream_get(c, ev->stream)->prev_pos = G_MAXUINT64;
+		/* A new open file description: file_ra_state_init(). */
+		pcs_ra_state_init(stream_get(c, ev->stream), &c->ra);
+		break;
+	case PCS_OP_FADVISE:
+		do_fadvise(c, ev);
+		break;
+	case PCS_OP_TRUNCATE:
+		if (ev->offset_bytes != PCS_NONE) {
+			PcsFileState *f = file_get(c, ev->file);
+
+			/* truncate_pagecache(): pages wholly past the new size go, no shadows kept. */
+			drop_range(c, ev->file,
+				   (ev->offset_bytes + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT,
+				   G_MAXUINT64);
+			f->size_bytes = ev->offset_bytes;
+		}
 		break;
 	default:
-		/* fsync, fadvise, mmap, direct I/O, truncate: counted; modelled by later issues. */
+		/* fsync, sync, close, direct I/O: counted; modelled by the writeback work. */
 		break;
 	}
+}
+
+void
+pcs_cache_set_ra_trace(PcsCache *c, PcsRaTraceFunc fn, gpointer user)
+{
+	c->ra_trace = fn;
+	c->ra_trace_user = user;
+}
+
+void
+pcs_cache_resolve_readahead(PcsCache *c, gboolean file_level)
+{
+	if (!c->ra_auto)
+		return;
+	c->ra_auto = FALSE;
+	c->ra.ra_pages = file_level ? PCS_READAHEAD_DEFAULT >> PCS_PAGE_SHIFT : 0;
+	for (guint32 i = 0; i < c->nr_streams; i++)
+		c->streams[i].ra_pages = c->ra.ra_pages;
+}
+
+guint64
+pcs_cache_readahead_bytes(const PcsCache *c)
+{
+	return (guint64) c->ra.ra_pages << PCS_PAGE_SHIFT;
 }
 
 guint64

@@ -51,6 +51,7 @@
 G_DEFINE_QUARK (pcs-options-error-quark, pcs_options_error)
 
 #define KIB (G_GUINT64_CONSTANT (1) << 10)
+#define GIB (G_GUINT64_CONSTANT (1) << 30)
 #define TIB (G_GUINT64_CONSTANT (1) << 40)
 
 static const char *const policy_choices[] = {
@@ -77,6 +78,12 @@ static const PcsParam params[] = {
 	  "requests (N) or trace time (5s, 500ms) simulated but not counted" },
 	{ "skip_bad", PCS_PARAM_UINT, offsetof (PcsConfig, skip_bad), sizeof (guint64),
 	  "0", 0, G_MAXUINT64, NULL, "N", "bad trace records tolerated (counted)" },
+	{ "readahead", PCS_PARAM_SIZE_AUTO, offsetof (PcsConfig, readahead_bytes), sizeof (guint64),
+	  "auto", 0, 1 * GIB, NULL, "SIZE|auto",
+	  "readahead window, ra_pages (auto: 128K for file-level traces, 0 for block-level; 0: off)" },
+	{ "io_pages", PCS_PARAM_SIZE, offsetof (PcsConfig, io_pages_bytes), sizeof (guint64),
+	  "1280K", 4 * KIB, 1 * GIB, NULL, "SIZE",
+	  "largest read (max_sectors): oversized and forced readahead are capped by it" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
@@ -459,7 +466,7 @@ put_field(PcsConfig *cfg, const PcsParam *p, guint64 v)
 static char *
 format_bound(const PcsParam *p, guint64 v)
 {
-	if (p->type == PCS_PARAM_SIZE)
+	if (p->type == PCS_PARAM_SIZE || p->type == PCS_PARAM_SIZE_AUTO)
 		return format_size(v, TRUE);
 	return g_strdup_printf("%" G_GUINT64_FORMAT, v);
 }
@@ -533,6 +540,14 @@ set_param(PcsConfig *cfg, const PcsParam *p, const char *text, GError **error)
 		break;
 	case PCS_PARAM_UINT:
 		if (!pcs_parse_count(text, &v, error) || !check_bounds(p, v, text, error))
+			return FALSE;
+		break;
+	case PCS_PARAM_SIZE_AUTO:
+		if (g_ascii_strcasecmp(text, "auto") == 0) {
+			v = G_MAXUINT64;
+			break;
+		}
+		if (!pcs_parse_size(text, &v, error) || !check_bounds(p, v, text, error))
 			return FALSE;
 		break;
 	case PCS_PARAM_UINT_AUTO:
@@ -699,6 +714,8 @@ pcs_config_format(const PcsConfig *cfg, const PcsParam *p)
 	switch (p->type) {
 	case PCS_PARAM_SIZE:
 		return format_size(v, TRUE);
+	case PCS_PARAM_SIZE_AUTO:
+		return v == G_MAXUINT64 ? g_strdup("auto") : format_size(v, TRUE);
 	case PCS_PARAM_UINT:
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_UINT_AUTO:
@@ -727,6 +744,8 @@ pcs_config_to_json_value(const PcsConfig *cfg, const PcsParam *p)
 	case PCS_PARAM_SIZE:
 	case PCS_PARAM_UINT:
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_SIZE_AUTO:
+		return v == G_MAXUINT64 ? g_strdup("\"auto\"") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_UINT_AUTO:
 		return v == 0 ? g_strdup("\"auto\"") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_BOOL:
@@ -753,6 +772,8 @@ pcs_config_to_machine_text(const PcsConfig *cfg, const PcsParam *p)
 	case PCS_PARAM_SIZE:
 	case PCS_PARAM_UINT:
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_SIZE_AUTO:
+		return v == G_MAXUINT64 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_UINT_AUTO:
 		return v == 0 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_BOOL:

@@ -25,6 +25,9 @@ typedef struct {
 enum {
 	PCS_PG_REFERENCED = 1 << 0,  /* PG_referenced: accessed once while on its list */
 	PCS_PG_WORKINGSET = 1 << 1,  /* PG_workingset: was active (set on deactivation) */
+	PCS_PG_READAHEAD  = 1 << 2,  /* PG_readahead: the async readahead marker */
+	PCS_PG_RA_UNUSED  = 1 << 3,  /* read ahead and not accessed yet (ra_used / ra_wasted) */
+	PCS_PG_NEW        = 1 << 4,  /* read for the request being replayed (counts as a miss) */
 };
 
 /* Which list a page is on; owned by the list policy. */

@@ -223,6 +223,8 @@ pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error)
 	guint64 nr_events = 0, nr_bad = 0;
 	gsize n = 0;
 
+	/* --readahead auto: decided by the first trace's level. */
+	pcs_cache_resolve_readahead(rp->cache, (pcs_trace_ops(t)->caps & PCS_TRACE_CAP_FILES) != 0);
 	pcs_replay_begin_trace(rp);
 	for (;;) {
 		PcsTraceStatus st = pcs_trace_next(t, &buf[n], &local);

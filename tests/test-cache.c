@@ -24,6 +24,7 @@ cache_new(guint64 pages, guint32 batch, PcsPolicyKind policy)
 	cfg.cache_bytes = pages * P;
 	cfg.reclaim_batch = batch;
 	cfg.policy = policy;
+	cfg.readahead_bytes = 0;  /* the list model alone; test-readahead covers readahead */
 	c = pcs_cache_new(&cfg, &error);
 	tu_assert_no_error(c != NULL, error);
 	return c;
@@ -114,6 +115,7 @@ test_cache_trace_d_without_workingset(void **state)
 	cfg.cache_bytes = 4 * P;
 	cfg.reclaim_batch = 1;
 	cfg.workingset = FALSE;
+	cfg.readahead_bytes = 0;
 	c = pcs_cache_new(&cfg, &error);
 	tu_assert_no_error(c != NULL, error);
 	for (guint i = 0; i < G_N_ELEMENTS(pages); i++)
@@ -263,21 +265,23 @@ test_cache_inactive_low_ages(void **state)
 	pcs_cache_free(c);
 }
 
-/* Ops the model does not act on yet are counted per op and touch no page. */
+/* Ops that do not access pages are counted per op and touch no page. */
 static void
 test_cache_other_ops_counted(void **state)
 {
 	PcsCache *c = cache_new(8, 1, PCS_POLICY_TWO_LIST);
+	const PcsOp ops[] = { PCS_OP_FSYNC, PCS_OP_FDATASYNC, PCS_OP_SYNC, PCS_OP_CLOSE,
+			      PCS_OP_FADVISE, PCS_OP_DIRECT_READ, PCS_OP_DIRECT_WRITE,
+			      PCS_OP_TRUNCATE };
 	PcsStats s;
 
-	for (int op = PCS_OP_FSYNC; op < PCS_OP_COUNT; op++)
-		if (!pcs_op_is_request(op) && op != PCS_OP_OPEN)
-			submit(c, tu_event(op, 0, 0, P, 0));
+	for (guint i = 0; i < G_N_ELEMENTS(ops); i++)
+		submit(c, tu_event(ops[i], 0, 0, P, 0));
 	pcs_cache_stats(c, &s);
 	assert_int_equal(s.requests, 0);
 	assert_int_equal(s.resident_pages, 0);
 	assert_int_equal(s.ops[PCS_OP_FSYNC], 1);
-	assert_int_equal(s.ops[PCS_OP_MMAP_READ], 1);
+	assert_int_equal(s.ops[PCS_OP_DIRECT_READ], 1);
 	assert_int_equal(s.ops[PCS_OP_TRUNCATE], 1);
 	pcs_cache_free(c);
 }

@@ -27,6 +27,20 @@ typedef enum {
 	PCS_PAGE_ACTIVE_REFERENCED,
 } PcsPageState;
 
+/* One readahead decision, as the kernel's readahead tracepoints show it (--trace-ra). */
+typedef struct {
+	gint64      t_ns;          /* time of the triggering event, or PCS_TIME_UNKNOWN */
+	guint32     stream;
+	guint32     file;
+	guint64     trigger_page;  /* page whose miss, marker or fault triggered it */
+	guint64     start;         /* window, in pages */
+	guint64     size;
+	guint64     async_size;
+	const char *kind;          /* sync, async, forced, small, mmap, willneed */
+} PcsRaRecord;
+
+typedef void (*PcsRaTraceFunc)(const PcsRaRecord *r, gpointer user);
+
 /* Builds a cache. Fails (PCS_OPTIONS_ERROR_INVALID) when the configuration cannot make a
  * cache: fewer pages than one reclaim batch, or more than 2^31 pages. */
 PcsCache *pcs_cache_new(const PcsConfig *cfg, GError **error);
@@ -42,6 +56,14 @@ void pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n);
 void pcs_cache_stats(const PcsCache *c, PcsStats *out);
 /* Requests replayed so far (cheap; for warm-up boundaries). */
 guint64 pcs_cache_nr_requests(const PcsCache *c);
+/* Calls fn for every readahead decision (NULL: none). */
+void pcs_cache_set_ra_trace(PcsCache *c, PcsRaTraceFunc fn, gpointer user);
+/* Resolves --readahead auto once the trace's level is known: 128 KiB for file-level traces,
+ * off for block-level ones (their I/O already includes the recording kernel's readahead).
+ * No effect when readahead was set explicitly or already resolved. */
+void pcs_cache_resolve_readahead(PcsCache *c, gboolean file_level);
+/* The readahead window in effect (bytes). */
+guint64 pcs_cache_readahead_bytes(const PcsCache *c);
 /* Counts a record the replay skipped (--skip-bad). */
 void pcs_cache_note_bad_record(PcsCache *c);
 

@@ -39,7 +39,14 @@ typedef struct {
 	guint64  warmup_requests;    /* requests simulated but not counted (0: none) */
 	guint64  warmup_ns;          /* or trace time simulated but not counted (0: none) */
 	guint64  skip_bad;           /* bad records tolerated (counted, reported) */
+	/* readahead */
+	guint64  readahead_bytes;    /* ra_pages of the device; PCS_READAHEAD_AUTO: by trace level */
+	guint64  io_pages_bytes;     /* io_pages (max_sectors): cap of oversized and forced reads */
 } PcsConfig;
+
+/* --readahead auto: 128 KiB (VM_READAHEAD_PAGES) for file-level traces, 0 for block-level. */
+#define PCS_READAHEAD_AUTO    G_MAXUINT64
+#define PCS_READAHEAD_DEFAULT ((guint64) 128 * 1024)
 
 typedef enum {
 	PCS_PARAM_SIZE,      /* bytes: 4K 1M 2G 1T, binary, optional B/iB */
@@ -48,6 +55,7 @@ typedef enum {
 	PCS_PARAM_ENUM,      /* one of choices[] (index stored as guint32) */
 	PCS_PARAM_UINT_AUTO, /* unsigned integer or "auto" (stored as 0) */
 	PCS_PARAM_WARMUP,    /* "N" requests or a duration "Ns", "500ms": sets two fields */
+	PCS_PARAM_SIZE_AUTO, /* a size or "auto" (stored as G_MAXUINT64) */
 } PcsParamType;
 
 typedef struct {

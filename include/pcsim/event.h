@@ -55,6 +55,17 @@ typedef enum {
 	PCS_ADVICE_COUNT
 } PcsAdvice;
 
+/*
+ * Bits of PcsIoEvent.flags: what a reader knows about a record beyond its op, so that reports
+ * (and the fidelity comparison) can count such records apart. A replay that ignores them
+ * treats the record as its op says. pcsim-bin carries them; pcsim-text does not.
+ */
+typedef enum {
+	PCS_EVENT_META  = 1 << 0,  /* block traces: metadata I/O (blkparse RWBS 'M') */
+	PCS_EVENT_BOUND = 1 << 1,  /* the range is an upper bound, not an access: a file-level
+				    * mmap (strace) maps it, and any part of it may be touched */
+} PcsEventFlags;
+
 typedef struct {
 	gint64  t_ns;          /* time since an arbitrary origin, or PCS_TIME_UNKNOWN */
 	guint64 offset_bytes;  /* PCS_NONE when the op has none (sync, open, close) */
@@ -63,7 +74,7 @@ typedef struct {
 	guint32 stream;        /* open file description, dense per trace */
 	guint8  op;            /* PcsOp */
 	guint8  advice;        /* PcsAdvice */
-	guint16 flags;         /* reserved, 0 */
+	guint16 flags;         /* PcsEventFlags; 0 for most records */
 } PcsIoEvent;
 
 /* "read", "write", ..., "truncate"; NULL for an out-of-range value. Cannot fail otherwise. */
@@ -75,14 +86,15 @@ const char *pcs_advice_name(PcsAdvice a);
 gboolean pcs_advice_from_name(const char *name, gsize len, PcsAdvice *a);
 
 /*
- * TRUE for the ops that access pages through the page cache with a read() or write() call
- * (read, write, sendfile). They are the "requests" of the statistics. mmap faults are counted
- * per op until the readahead model (read-around, mmap_miss) handles them.
+ * TRUE for the ops that access pages through the page cache: read(), write(), sendfile() and
+ * page touches through a mapping (mmap-read, mmap-write). They are the "requests" of the
+ * statistics.
  */
 static inline gboolean
 pcs_op_is_request(PcsOp op)
 {
-	return op == PCS_OP_READ || op == PCS_OP_WRITE || op == PCS_OP_SENDFILE;
+	return op == PCS_OP_READ || op == PCS_OP_WRITE || op == PCS_OP_SENDFILE ||
+	       op == PCS_OP_MMAP_READ || op == PCS_OP_MMAP_WRITE;
 }
 
 G_END_DECLS

@@ -52,7 +52,8 @@ gboolean pcs_replay_feed(PcsReplay *rp, const PcsIoEvent *evs, gsize n, GError *
 void pcs_replay_end_trace(PcsReplay *rp);
 
 /*
- * Reads a whole trace through begin/feed/end, skipping up to the remaining --skip-bad budget
+ * Reads a whole trace through begin/feed/end. The first trace's level resolves --readahead
+ * auto (pcs_cache_resolve_readahead(); callers that feed events themselves call it), skipping up to the remaining --skip-bad budget
  * of bad records (counted, reported through the bad-record callback). Fails with the reader's
  * error ("PATH:LINE: ...") when the budget is exhausted, with "PATH: the trace holds no
  * records" when it has none. On failure the replay must not be reported.

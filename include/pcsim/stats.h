@@ -36,6 +36,15 @@ typedef struct {
 	guint64 reclaims;            /* reclaim passes (each frees up to reclaim_batch pages) */
 	guint64 refaults;            /* misses that found a shadow entry */
 	guint64 refault_activations; /* ... whose distance was within the active list */
+	/* readahead */
+	guint64 ra_sync_windows;     /* page_cache_sync_ra windows (initial and context) */
+	guint64 ra_async_windows;    /* page_cache_async_ra windows (marker hits) */
+	guint64 ra_mmap_windows;     /* mmap read-around windows */
+	guint64 ra_pages;            /* pages read ahead (beyond what the request asked for) */
+	guint64 ra_used;             /* read-ahead pages accessed (counted at the first access) */
+	guint64 ra_wasted;           /* read-ahead pages evicted or dropped unused */
+	guint64 major_faults;        /* mmap touches of pages not cached */
+	guint64 dropped_pages;       /* pages dropped by fadvise(DONTNEED) and truncate */
 	/* every op of the trace, by PcsOp, and records skipped by --skip-bad */
 	guint64 ops[PCS_OP_COUNT];
 	guint64 bad_records;

@@ -16,8 +16,11 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include <pcsim/pcsim.h>
 #include "cli.h"
@@ -30,9 +33,22 @@ typedef struct {
 	char            *output;
 	char            *config_file;
 	char            *progress;
+	char            *trace_ra;
 	gboolean         quiet;
 	gboolean         verbose;
 } ReplayOptions;
+
+static void
+replay_options_clear(ReplayOptions *o)
+{
+	g_free(o->format);
+	g_free(o->output_format);
+	g_free(o->output);
+	g_free(o->config_file);
+	g_free(o->progress);
+	g_free(o->trace_ra);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReplayOptions, replay_options_clear)
 
 /* Finds --config FILE / --config=FILE before the real parse, so the file's values can be
  * overridden by the rest of the command line. */
@@ -58,6 +74,27 @@ typedef struct {
 	gboolean     quiet;
 } ReplayUi;
 
+/* --trace-ra: one line per readahead decision, written to FILE.tmp and renamed at the end. */
+typedef struct {
+	FILE         *out;
+	PcsFileTable *files;
+} RaLog;
+
+static void
+on_ra(const PcsRaRecord *r, gpointer user)
+{
+	RaLog *log = user;
+	const char *name = pcs_files_name(log->files, r->file);
+
+	if (r->t_ns == PCS_TIME_UNKNOWN)
+		fputs("-", log->out);
+	else
+		fprintf(log->out, "%" G_GINT64_FORMAT, r->t_ns);
+	fprintf(log->out, " %u %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
+		" %" G_GUINT64_FORMAT " %s\n", r->stream, name ? name : "?", r->trigger_page,
+		r->start, r->size, r->async_size, r->kind);
+}
+
 static void
 on_progress(double fraction, guint64 requests, gpointer user)
 {
@@ -81,7 +118,7 @@ int
 pcs_cmd_replay(int argc, char **argv)
 {
 	PcsConfig cfg;
-	ReplayOptions o = { 0 };
+	g_auto(ReplayOptions) o = { 0 };
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &o.format,
 		  "trace format (default: detected); see 'pcsim trace formats'", "NAME" },
@@ -93,6 +130,9 @@ pcs_cmd_replay(int argc, char **argv)
 		  "read parameters from an INI file, group [pcsim]; options given here win", "FILE" },
 		{ "progress", 0, 0, G_OPTION_ARG_STRING, &o.progress,
 		  "progress on stderr: auto (when a terminal), always, never", "WHEN" },
+		{ "trace-ra", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_ra,
+		  "write every readahead decision to FILE: t_ns stream file trigger_page start size "
+		  "async_size kind", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
 		  "no progress, warnings or notes on stderr", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
@@ -110,6 +150,7 @@ pcs_cmd_replay(int argc, char **argv)
 	PcsProgress prog;
 	PcsTraceIdent *idents;
 	ReplayUi ui = { 0 };
+	RaLog ra_log = { 0 };
 	PcsReport report = { 0 };
 	int nr_traces, status = PCS_EXIT_OK;
 	gint64 t0 = g_get_monotonic_time();
@@ -125,8 +166,9 @@ pcs_cmd_replay(int argc, char **argv)
 	g_option_context_set_summary(ctx,
 		"Replays each TRACE in turn into one simulated page cache and reports hits,\n"
 		"misses and the list policy's decisions. Sizes take K/M/G/T (binary).");
+	/* The simulation parameters are the main options: --help lists them first. */
+	g_option_context_set_main_group(ctx, pcs_config_option_group(&cfg));
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_add_group(ctx, pcs_config_option_group(&cfg));
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
 		pcs_cli_error(CMD, "%s", error->message);
 		return PCS_EXIT_USAGE;
@@ -166,6 +208,19 @@ pcs_cmd_replay(int argc, char **argv)
 	ui.prog = &prog;
 	ui.quiet = o.quiet;
 	pcs_replay_set_progress(rp, on_progress, &ui);
+	if (o.trace_ra) {
+		g_autofree char *tmp = g_strconcat(o.trace_ra, ".tmp", NULL);
+
+		ra_log.out = fopen(tmp, "w");
+		if (!ra_log.out) {
+			pcs_cli_error(CMD, "--trace-ra: cannot create %s: %s", tmp, g_strerror(errno));
+			g_free(idents);
+			return PCS_EXIT_FAILURE;
+		}
+		ra_log.files = files;
+		fputs("# t_ns stream file trigger_page start size async_size kind\n", ra_log.out);
+		pcs_cache_set_ra_trace(pcs_replay_cache(rp), on_ra, &ra_log);
+	}
 	pcs_replay_set_bad_record(rp, on_bad_record, &ui);
 	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK; i++) {
 		g_autofree char *label = nr_traces > 1 ?
@@ -186,12 +241,27 @@ pcs_cmd_replay(int argc, char **argv)
 		}
 	}
 	pcs_progress_finish(&prog);
+	if (ra_log.out) {
+		g_autofree char *tmp = g_strconcat(o.trace_ra, ".tmp", NULL);
+		gboolean ok = fclose(ra_log.out) == 0;
+
+		if (status == PCS_EXIT_OK && ok && rename(tmp, o.trace_ra) != 0)
+			ok = FALSE;
+		if (!ok || status != PCS_EXIT_OK) {
+			if (status == PCS_EXIT_OK)
+				pcs_cli_error(CMD, "--trace-ra: cannot write %s", o.trace_ra);
+			g_unlink(tmp);
+			status = PCS_EXIT_FAILURE;
+		}
+	}
 
 	/* 5. the report */
 	if (status == PCS_EXIT_OK) {
 		gboolean complete;
 
 		pcs_replay_finish(rp, &report.warmup, &report.measured, &complete);
+		/* The effective configuration: --readahead auto as the trace level resolved it. */
+		cfg.readahead_bytes = pcs_cache_readahead_bytes(pcs_replay_cache(rp));
 		report.command = CMD;
 		report.cfg = &cfg;
 		report.traces = idents;
@@ -216,10 +286,5 @@ pcs_cmd_replay(int argc, char **argv)
 		g_free(idents[i].format);
 	}
 	g_free(idents);
-	g_free(o.format);
-	g_free(o.output_format);
-	g_free(o.output);
-	g_free(o.config_file);
-	g_free(o.progress);
 	return status;
 }

@@ -1,0 +1,89 @@
+/*
+ * readahead.h - the readahead policy: per-stream state and window decisions (internal).
+ *
+ * The policy decides windows; the cache core executes them (allocates the pages, places the
+ * marker, counts). It asks the core about the cache only through PcsRaView.
+ */
+#ifndef PCSIM_READAHEAD_H
+#define PCSIM_READAHEAD_H
+
+#include <glib.h>
+#include <pcsim/event.h>
+
+#define PCS_RA_NO_POS G_MAXUINT64   /* prev_pos after open: the kernel's -1 */
+
+/* struct file_ra_state, per open file description. */
+typedef struct {
+	guint64 start;       /* first page of the last window */
+	guint64 size;        /* pages in it */
+	guint64 async_size;  /* pages of it still ahead when the marker is hit */
+	guint64 prev_pos;    /* byte just after the last read (filemap_read), or PCS_RA_NO_POS */
+	guint32 ra_pages;    /* max window: the device's, doubled by FADV_SEQUENTIAL */
+	guint16 mmap_miss;   /* page-fault misses, for mmap read-around (capped at 1000) */
+	guint8  random;      /* FMODE_RANDOM (FADV_RANDOM) */
+	guint8  sequential;  /* FADV_SEQUENTIAL / MADV_SEQUENTIAL seen: faults use sync_ra */
+} PcsRaState;
+
+/* The device's limits (bdi->ra_pages and bdi->io_pages), in pages. */
+typedef struct {
+	guint32 ra_pages;
+	guint32 io_pages;
+} PcsRaParams;
+
+typedef enum {
+	PCS_RA_NONE = 0,
+	PCS_RA_SYNC,      /* page_cache_sync_ra: initial or context window */
+	PCS_RA_ASYNC,     /* page_cache_async_ra: marker hit */
+	PCS_RA_FORCED,    /* force_page_cache_ra: FMODE_RANDOM or readahead off */
+	PCS_RA_SMALL,     /* a small random read: only what was asked, state untouched */
+	PCS_RA_MMAP,      /* do_sync_mmap_readahead read-around */
+	PCS_RA_WILLNEED,  /* FADV_WILLNEED / readahead(2) */
+	PCS_RA_KIND_COUNT
+} PcsRaKind;
+
+/* A decision: read [start, start + nr); put the marker on start + nr - async_size when
+ * async_size > 0. */
+typedef struct {
+	guint64   start;
+	guint64   nr;
+	guint64   async_size;
+	PcsRaKind kind;
+} PcsRaWindow;
+
+/* What the policy may ask the cache (mm/filemap.c page_cache_prev_miss / next_miss). */
+typedef struct {
+	/* Scanning back from index, the first page not cached, at most max_scan pages back;
+	 * index - max_scan when all are cached; G_MAXUINT64 when the scan passes page 0. */
+	guint64 (*prev_miss)(gpointer ctx, guint64 index, guint64 max_scan);
+	/* Scanning forward from index, the first page not cached; index + max_scan if none. */
+	guint64 (*next_miss)(gpointer ctx, guint64 index, guint64 max_scan);
+	gpointer ctx;
+} PcsRaView;
+
+const char *pcs_ra_kind_name(PcsRaKind k);
+
+/* file_ra_state_init(): a new open file description. */
+void pcs_ra_state_init(PcsRaState *ra, const PcsRaParams *p);
+/* posix_fadvise NORMAL / SEQUENTIAL / RANDOM on this stream (generic_fadvise). */
+void pcs_ra_fadvise(PcsRaState *ra, const PcsRaParams *p, PcsAdvice advice);
+
+/* page_cache_sync_ra(): a read of req pages missed at index. */
+PcsRaWindow pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
+			const PcsRaView *view);
+/* page_cache_async_ra(): the marker page at index was reached by a read of req pages. */
+PcsRaWindow pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
+			 const PcsRaView *view);
+/* do_sync_mmap_readahead(): a major fault at index. */
+PcsRaWindow pcs_ra_mmap_fault(PcsRaState *ra, const PcsRaParams *p, guint64 index,
+			      const PcsRaView *view);
+/* do_async_mmap_readahead(): a minor fault (mmap_miss decays). */
+void pcs_ra_mmap_hit(PcsRaState *ra);
+/* force_page_cache_readahead() for FADV_WILLNEED of nr pages from index. */
+PcsRaWindow pcs_ra_willneed(const PcsRaState *ra, const PcsRaParams *p, guint64 index,
+			    guint64 nr);
+
+/* The ramp-up functions of mm/readahead.c (exposed for tests). */
+guint64 pcs_ra_init_size(guint64 req, guint64 max);
+guint64 pcs_ra_next_size(guint64 cur, guint64 max);
+
+#endif
