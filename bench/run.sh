@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# bench/run.sh PCSIM_BINARY BENCH_SRCDIR - pcsim's throughput against the cost floor.
+#
+# Called by `make bench` from the build directory. Builds the shared references
+# (gen_block_trace, floor_lru) into bench/out/, generates the standard trace once (20,000,000
+# requests over 1,959,341 distinct 4 KiB blocks; reused when present), then at 10% and 50% of the
+# footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
+# --reclaim-batch 1, and prints medians. Throughput is reported as a ratio to floor_lru in the
+# same run, since absolute numbers only describe the machine. Exits non-zero when pcsim's lru
+# does not hit exactly as often as floor_lru (which matches libCacheSim's LRU). The table is
+# also written to bench/out/results.txt. Needs bash, gcc, awk, sed and /usr/bin/time.
+# `make bench` runs this with $(SHELL), which is dash on Debian: carry on under bash.
+if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
+set -euo pipefail
+
+if [ $# -ne 2 ]; then
+	echo "usage: $0 PCSIM_BINARY BENCH_SRCDIR" >&2
+	exit 2
+fi
+pcsim=$1
+src=$2
+out=bench/out
+trace=$out/synth.oracleGeneral.bin
+trace_bytes=$((20000000 * 24))
+footprint=1959341
+sizes="195934 979670" # 10% and 50% of the footprint, in pages
+runs=3
+
+die() { echo "bench: $*" >&2; exit 1; }
+[ -x "$pcsim" ] || die "$pcsim is not an executable"
+[ -x /usr/bin/time ] || die "/usr/bin/time is missing (Debian: apt-get install time)"
+mkdir -p "$out"
+
+# build NAME EXTRA_LIBS: gcc -O2 a reference tool, when missing or older than its source.
+build() {
+	if [ ! -x "$out/$1" ] || [ "$src/$1.c" -nt "$out/$1" ]; then
+		echo "bench: building $out/$1"
+		gcc -O2 -o "$out/$1" "$src/$1.c" ${2:+"$2"}
+	fi
+}
+build gen_block_trace -lm
+build floor_lru ""
+
+if [ ! -f "$trace" ] || [ "$(wc -c <"$trace")" -ne "$trace_bytes" ]; then
+	echo "bench: generating the standard trace $trace (once; about 480 MB)"
+	"$out/gen_block_trace" -o "$out/synth-tmp" >"$out/gen.txt"
+	rm -f "$out/synth-tmp.csv" # the text copy is not used here
+	mv "$out/synth-tmp.oracleGeneral.bin" "$trace"
+fi
+
+# measure OUTFILE CMD...: runs CMD $runs times, stdout of the last run to OUTFILE, and prints
+# "median_wall_seconds max_peak_rss_kib". Wall time is taken around the command with
+# nanosecond resolution; /usr/bin/time gives the peak RSS (and %e as a cross-check).
+measure() {
+	local dest=$1 t0 t1 walls=() rss=0 m
+	shift
+	for _ in $(seq "$runs"); do
+		t0=$(date +%s%N)
+		/usr/bin/time -f '%e %M' -o "$out/time.txt" "$@" >"$dest" ||
+			die "failed ($?): $*"
+		t1=$(date +%s%N)
+		walls+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
+		m=$(awk '{ print $2 }' "$out/time.txt")
+		[ "$m" -gt "$rss" ] && rss=$m
+	done
+	printf '%s %s\n' "$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p")" "$rss"
+}
+
+# json_stat FILE KEY: the number KEY of the "stats" object in pcsim's one-line JSON report
+# (the first KEY after "stats":, which comes before the "warmup" object).
+json_stat() {
+	sed 's/.*"stats":{//' "$1" | tr ',{}' '\n' |
+		sed -n "s/^\"$2\":\\([-0-9.eE+]*\\)\$/\\1/p" | head -n 1
+}
+
+mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
+
+results=$out/results.txt
+row() { printf '%-14s %11s %12s %8s %8s %9s %9s\n' "$@"; }
+{
+	echo "pcsim bench: $(basename "$trace") ($footprint distinct pages)," \
+		"$(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cpus, median wall time of $runs runs"
+	row policy cache_pages requests/s vs_floor rss_MiB floor_MiB hit_ratio
+} >"$results"
+status=0
+for pages in $sizes; do
+	m=$(measure "$out/floor.txt" "$out/floor_lru" "$trace" "$pages")
+	read -r fwall frss <<<"$m"
+	read -r freq fhits _ <"$out/floor.txt"
+	frate=$(awk -v n="$freq" -v t="$fwall" 'BEGIN { printf "%.0f", n / t }')
+	fratio=$(awk -v h="$fhits" -v n="$freq" 'BEGIN { printf "%.6f", h / n }')
+	row floor_lru "$pages" "$frate" 1.00 "$(mib "$frss")" "$(mib "$frss")" \
+		"$fratio" >>"$results"
+	for policy in "two-list" "lru --reclaim-batch 1"; do
+		json=$out/pcsim-${policy%% *}-$pages.json
+		# shellcheck disable=SC2086 # $policy is two words on purpose
+		m=$(measure "$json" "$pcsim" replay "$trace" --format oracle-general \
+			--cache $((pages * 4096)) --policy $policy -q --output-format json \
+			--progress never)
+		read -r wall rss <<<"$m"
+		reqs=$(json_stat "$json" requests)
+		hits=$(json_stat "$json" hits)
+		ratio=$(json_stat "$json" hit_ratio)
+		if [ -z "$reqs" ] || [ -z "$hits" ]; then die "no stats.requests/hits in $json"; fi
+		rate=$(awk -v n="$reqs" -v t="$wall" 'BEGIN { printf "%.0f", n / t }')
+		vs=$(awk -v a="$rate" -v b="$frate" 'BEGIN { printf "%.2f", a / b }')
+		label=$policy
+		[ "$policy" = two-list ] || label="lru/batch-1"
+		row "$label" "$pages" "$rate" "$vs" "$(mib "$rss")" "$(mib "$frss")" \
+			"$(awk -v r="$ratio" 'BEGIN { printf "%.6f", r }')" >>"$results"
+		if [ "$label" = lru/batch-1 ] && { [ "$hits" != "$fhits" ] || [ "$reqs" != "$freq" ]; }; then
+			echo "MISMATCH at $pages pages: pcsim lru $reqs requests $hits hits," \
+				"floor_lru $freq requests $fhits hits" >>"$results"
+			status=1
+		fi
+	done
+done
+if [ "$status" -eq 0 ]; then
+	echo "check: pcsim lru --reclaim-batch 1 hits == floor_lru hits at every size: OK" >>"$results"
+fi
+cat "$results"
+exit "$status"
