@@ -111,6 +111,7 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 	c->ra_auto = cfg->readahead_bytes == PCS_READAHEAD_AUTO;
 	c->ra.ra_pages = (c->ra_auto ? PCS_READAHEAD_DEFAULT : cfg->readahead_bytes) >> PCS_PAGE_SHIFT;
 	c->ra.io_pages = MAX(cfg->io_pages_bytes >> PCS_PAGE_SHIFT, 1);
+	c->ra.folios = cfg->folios;
 	c->now_ns = PCS_TIME_UNKNOWN;
 	return c;
 }
@@ -137,6 +138,15 @@ nonresident_age(const PcsCache *c)
 	return c->stats.evictions + c->stats.activations + c->stats.refault_activations;
 }
 
+/* The resident page (file, index), or PCS_NIL (absent or only a shadow). */
+static inline guint32
+page_lookup(const PcsCache *c, guint32 file, guint64 index)
+{
+	guint32 e = pcs_index_lookup(&c->index, file, index);
+
+	return (e == PCS_NIL || (e & PCS_INDEX_SHADOW)) ? PCS_NIL : e;
+}
+
 /* shrink_lruvec() for one batch: the policy picks, the core evicts and leaves shadows. */
 static void
 reclaim(PcsCache *c)
@@ -158,20 +168,31 @@ reclaim(PcsCache *c)
 	}
 	for (guint32 i = 0; i < n; i++) {
 		guint32 s = c->victims[i];
-		PcsPage *p = &c->pages[s];
+		guint32 nr = pcs_folio_pages(&c->pages[s]);
+		guint64 clock;
 
-		c->stats.evictions++;
-		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
-		/* workingset_eviction(): age first, then snapshot into the page's index entry. */
-		if (c->workingset)
-			pcs_shadow_evict(&c->shadow, &c->index, s, &p->key, nonresident_age(c),
-					 (p->flags & PCS_PG_WORKINGSET) ? PCS_SHADOW_WORKINGSET : 0);
-		else
-			pcs_index_remove(&c->index, s);
-		p->next = c->free_head;
-		c->free_head = s;
+		/* workingset_eviction(): age by the folio's pages first, then snapshot the clock
+		 * into each page's index entry. */
+		c->stats.evictions += nr;
+		clock = nonresident_age(c);
+		for (guint32 j = 0; j < nr; j++) {
+			guint32 t = j == 0 ? s : page_lookup(c, c->pages[s].key.file,
+							   c->pages[s].key.index + j);
+			PcsPage *p = &c->pages[t];
+
+			g_assert(t != PCS_NIL);
+			c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
+			if (c->workingset)
+				pcs_shadow_evict(&c->shadow, &c->index, t, &p->key, clock,
+						 (c->pages[s].flags & PCS_PG_WORKINGSET) ?
+						 PCS_SHADOW_WORKINGSET : 0);
+			else
+				pcs_index_remove(&c->index, t);
+			p->next = c->free_head;
+			c->free_head = t;
+		}
+		c->nr_resident -= nr;
 	}
-	c->nr_resident -= n;
 }
 
 /*
@@ -199,6 +220,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	c->pages[s].key.file = file;
 	c->pages[s].key.index = index;
 	c->pages[s].flags = flags;
+	c->pages[s].order = 0;
 	if (c->index.slots[pos] == 0) {
 		pcs_index_insert_at(&c->index, pos, s);
 	} else {
@@ -223,13 +245,71 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	return s;
 }
 
-/* The resident page (file, index), or PCS_NIL (absent or only a shadow). */
+/* The head of the folio that slot s belongs to. */
 static inline guint32
-page_lookup(const PcsCache *c, guint32 file, guint64 index)
+folio_head(const PcsCache *c, guint32 s)
 {
-	guint32 e = pcs_index_lookup(&c->index, file, index);
+	return (c->pages[s].flags & PCS_PG_TAIL) ? c->pages[s].prev : s;
+}
 
-	return (e == PCS_NIL || (e & PCS_INDEX_SHADOW)) ? PCS_NIL : e;
+/*
+ * Brings the large folio [index, index + 2^order) of file into the cache (none of its pages
+ * may be resident) and returns the head's slot. page_flags[j] are the flags of page j (the
+ * marker is the head's). Refault detection looks at the shadow of the first page, as
+ * workingset_refault() gets the folio's one shadow; the other pages' shadows are dropped.
+ */
+static guint32
+folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order, const guint16 *page_flags)
+{
+	guint32 nr = 1u << order, head = PCS_NIL;
+	gboolean active = FALSE;
+
+	while (c->nr_pages - c->nr_resident < nr)
+		reclaim(c);
+	for (guint32 j = 0; j < nr; j++) {
+		guint64 pos = pcs_index_find(&c->index, file, index + j);
+		guint32 t;
+
+		if (c->free_head != PCS_NIL) {
+			t = c->free_head;
+			c->free_head = c->pages[t].next;
+		} else {
+			t = c->nr_used++;
+		}
+		c->pages[t].key.file = file;
+		c->pages[t].key.index = index + j;
+		c->pages[t].flags = page_flags[j];
+		c->pages[t].order = 0;
+		c->pages[t].lru = PCS_LRU_NONE;
+		if (j == 0) {
+			head = t;
+			c->pages[t].order = (guint8) order;
+		} else {
+			c->pages[t].flags |= PCS_PG_TAIL;
+			c->pages[t].prev = head;
+		}
+		if (c->index.slots[pos] == 0) {
+			pcs_index_insert_at(&c->index, pos, t);
+		} else {
+			PcsShadowEntry sh;
+
+			pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
+			pcs_index_replace_at(&c->index, pos, t);
+			if (j == 0) {
+				guint64 active_pages, inactive_pages;
+
+				c->stats.refaults += nr;
+				c->lops->counts(c->lists, &active_pages, &inactive_pages);
+				if (nonresident_age(c) - sh.clock <= active_pages) {
+					active = TRUE;
+					c->stats.refault_activations += nr;
+				}
+			}
+		}
+	}
+	c->nr_resident += nr;
+	c->lops->add(c->lists, head, active);
+	return head;
 }
 
 static PcsRaState *
@@ -291,6 +371,16 @@ ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan)
 	return index;
 }
 
+/* Flags of a page a window reads: a demand page of the triggering request, or read ahead. */
+static inline guint16
+page_flags(PcsCache *c, guint64 i, guint64 demand_lo, guint64 demand_hi)
+{
+	if (i >= demand_lo && i < demand_hi)
+		return PCS_PG_NEW;
+	c->stats.ra_pages++;
+	return PCS_PG_RA_UNUSED;
+}
+
 /*
  * Carries out a readahead decision (do_page_cache_ra / page_cache_ra_unbounded, order 0):
  * reads the pages of the window that are not cached and stop before EOF when the file's size
@@ -303,7 +393,7 @@ static void
 ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
 	   guint64 demand_lo, guint64 demand_hi)
 {
-	guint64 end, mark, size = file_get(c, file)->size_bytes;
+	guint64 end, mark, i, size = file_get(c, file)->size_bytes;
 
 	if (w.kind == PCS_RA_NONE || w.nr == 0)
 		return;
@@ -311,7 +401,7 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		PcsRaRecord r = {
 			.t_ns = c->now_ns, .stream = stream, .file = file, .trigger_page = trigger,
 			.start = w.start, .size = w.nr, .async_size = w.async_size,
-			.kind = pcs_ra_kind_name(w.kind),
+			.kind = pcs_ra_kind_name(w.kind), .order = w.order,
 		};
 
 		c->ra_trace(&r, c->ra_trace_user);
@@ -335,19 +425,39 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		end = w.start <= (size - 1) >> PCS_PAGE_SHIFT ? ((size - 1) >> PCS_PAGE_SHIFT) + 1 :
 		      w.start;
 	mark = w.async_size ? w.start + w.nr - w.async_size : G_MAXUINT64;
-	for (guint64 i = w.start; i < end; i++) {
+	i = w.start;
+	/* page_cache_ra_order(): large folios, naturally aligned, not past the window or EOF;
+	 * a folio that would cover a cached page stops it, and order-0 pages fill the rest. */
+	while (w.order > 0 && i < end) {
+		guint order = w.order;
+		guint16 flags[1u << PCS_MAX_FOLIO_ORDER];
+		guint32 nr;
+		gboolean cached = FALSE;
+
+		if (i & (((guint64) 1 << order) - 1))
+			order = (guint) __builtin_ctzll(i);
+		while (order > 0 && i + ((guint64) 1 << order) > end)
+			order--;
+		nr = 1u << order;
+		for (guint32 j = 0; j < nr && !cached; j++)
+			cached = page_lookup(c, file, i + j) != PCS_NIL;
+		if (cached)
+			break;
+		for (guint32 j = 0; j < nr; j++)
+			flags[j] = page_flags(c, i + j, demand_lo, demand_hi);
+		if (mark != G_MAXUINT64 && i == mark - mark % nr)
+			flags[0] |= PCS_PG_READAHEAD;
+		folio_alloc(c, file, i, order, flags);
+		i += nr;
+	}
+	for (; i < end; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
 		guint32 v = c->index.slots[pos];
 		guint16 flags;
 
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
 			continue;  /* cached: skipped, and it gets no marker */
-		if (i >= demand_lo && i < demand_hi) {
-			flags = PCS_PG_NEW;
-		} else {
-			flags = PCS_PG_RA_UNUSED;
-			c->stats.ra_pages++;
-		}
+		flags = page_flags(c, i, demand_lo, demand_hi);
 		if (i == mark)
 			flags |= PCS_PG_READAHEAD;
 		page_alloc(c, file, i, pos, FALSE, flags);
@@ -381,7 +491,9 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	guint64 first, last, nr, hits = 0;
 	guint32 file = ev->file;
 	PcsRaState *st;
-	gboolean same_page = FALSE, ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
+	gboolean ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
+	guint64 same_page_start = G_MAXUINT64;
+	guint32 last_head = PCS_NIL;
 	RaCtx ctx = { c, file };
 	PcsRaView view = { ra_prev_miss, ra_next_miss, &ctx };
 
@@ -392,11 +504,9 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	last = (ev->offset_bytes + (ev->len_bytes - 1)) >> PCS_PAGE_SHIFT;
 	nr = last - first + 1;
 	st = stream_get(c, ev->stream);
-	if (kind == REQ_READ) {
-		/* pos_same_folio(ki_pos, prev_pos - 1): the read starts where the last one ended. */
-		same_page = st->prev_pos != PCS_RA_NO_POS && st->prev_pos > 0 &&
-			    ((st->prev_pos - 1) >> PCS_PAGE_SHIFT) == first;
-	}
+	/* pos_same_folio(ki_pos, prev_pos - 1): the page holding the last read's last byte. */
+	if (kind == REQ_READ && st->prev_pos != PCS_RA_NO_POS && st->prev_pos > 0)
+		same_page_start = (st->prev_pos - 1) >> PCS_PAGE_SHIFT;
 	{
 		PcsFileState *f = file_get(c, file);
 
@@ -406,8 +516,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	}
 	for (guint64 i = first; i <= last; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos], s;
-		guint flags = (kind == REQ_WRITE || (same_page && i == first)) ? 0 : PCS_ACCESS_MARK;
+		guint32 v = c->index.slots[pos], s, h;
+		guint flags = kind == REQ_WRITE ? 0 : PCS_ACCESS_MARK;
 		gboolean hit;
 
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW)) {
@@ -442,12 +552,13 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				pcs_ra_mmap_hit(st);
 		}
 		c->pages[s].flags &= ~PCS_PG_NEW;
-		/* filemap_readahead() / do_async_mmap_readahead(): the marker was reached. */
-		if ((c->pages[s].flags & PCS_PG_READAHEAD) && kind != REQ_WRITE) {
+		h = folio_head(c, s);
+		/* filemap_readahead() / do_async_mmap_readahead(): the marker folio was reached. */
+		if ((c->pages[h].flags & PCS_PG_READAHEAD) && kind != REQ_WRITE) {
 			PcsRaWindow w;
 
-			c->pages[s].flags &= ~PCS_PG_READAHEAD;
-			w = pcs_ra_async(st, &c->ra, i,
+			c->pages[h].flags &= ~PCS_PG_READAHEAD;
+			w = pcs_ra_async(st, &c->ra, c->pages[h].key.index, pcs_folio_pages(&c->pages[h]),
 					 kind == REQ_FAULT ? st->ra_pages : last - i + 1, &view);
 			ra_execute(c, file, ev->stream, i, w, i, last + 1);
 			/* The kernel holds the marker folio during readahead; a window larger than
@@ -455,8 +566,17 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			s = page_lookup(c, file, i);
 			if (s == PCS_NIL)
 				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+			h = folio_head(c, s);
 		}
-		c->lops->access(c->lists, s, flags);
+		/* Once per folio per request (filemap_read marks each folio of a batch once); the
+		 * same-folio rule skips the first folio when the last read ended in it. */
+		if (h != last_head) {
+			if (i == first && same_page_start != G_MAXUINT64 &&
+			    same_page_start - c->pages[h].key.index < pcs_folio_pages(&c->pages[h]))
+				flags &= ~PCS_ACCESS_MARK;
+			c->lops->access(c->lists, h, flags);
+			last_head = h;
+		}
 	}
 	if (kind == REQ_READ)
 		st->prev_pos = ev->offset_bytes + ev->len_bytes;
@@ -476,38 +596,61 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	}
 }
 
-/* Drops the pages of [first, last_excl) that are resident, without shadows (only reclaim
- * stores them), and forgets shadows in the range. Used by fadvise(DONTNEED) and truncate. The
- * walk stops at the highest page the file ever had cached. */
+/* Removes the folio headed by h from the cache without a shadow (invalidation). */
 static void
-drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl)
+folio_drop(PcsCache *c, guint32 h)
+{
+	guint32 nr = pcs_folio_pages(&c->pages[h]);
+	PcsKey key = c->pages[h].key;
+
+	c->lops->remove(c->lists, h);
+	for (guint32 j = 0; j < nr; j++) {
+		guint32 t = j == 0 ? h : page_lookup(c, key.file, key.index + j);
+		PcsPage *p = &c->pages[t];
+
+		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
+		pcs_index_remove(&c->index, t);
+		p->next = c->free_head;
+		c->free_head = t;
+	}
+	c->stats.dropped_pages += nr;
+	c->nr_resident -= nr;
+}
+
+/*
+ * Drops the folios lying wholly inside pages [first, last_excl), without shadows (only
+ * reclaim stores them); a large folio that straddles an end stays. With clear_shadows
+ * (truncation: truncate_inode_pages) shadow entries in the range go too; invalidation
+ * (fadvise DONTNEED) leaves them. The walk stops at the highest page the file ever had cached.
+ */
+static void
+drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl, gboolean clear_shadows)
 {
 	last_excl = MIN(last_excl, file_get(c, file)->pages_end);
 	for (guint64 i = first; i < last_excl; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos];
-		PcsPage *p;
+		guint32 v = c->index.slots[pos], h;
+		const PcsPage *hp;
 
 		if (v == 0)
 			continue;
 		if ((v - 1) & PCS_INDEX_SHADOW) {
 			PcsShadowEntry sh;
 
-			if (!c->workingset)
-				continue;
-			/* truncate_inode_pages also clears shadow entries in the range */
-			pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
-			pcs_index_remove_at(&c->index, pos);
+			if (clear_shadows) {
+				pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
+				pcs_index_remove_at(&c->index, pos);
+			}
 			continue;
 		}
-		p = &c->pages[v - 1];
-		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
-		c->stats.dropped_pages++;
-		c->lops->remove(c->lists, v - 1);
-		pcs_index_remove_at(&c->index, pos);
-		p->next = c->free_head;
-		c->free_head = v - 1;
-		c->nr_resident--;
+		h = folio_head(c, v - 1);
+		hp = &c->pages[h];
+		if (hp->key.index >= first && hp->key.index + pcs_folio_pages(hp) <= last_excl) {
+			guint64 end = hp->key.index + pcs_folio_pages(hp);
+
+			folio_drop(c, h);
+			i = end - 1;
+		}
 	}
 }
 
@@ -552,7 +695,7 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 		if (len == 0 && !size)
 			last_excl = G_MAXUINT64;  /* to EOF, size unknown: every cached page */
 		if (last_excl > first)
-			drop_range(c, ev->file, first, last_excl);
+			drop_range(c, ev->file, first, last_excl, FALSE);
 		break;
 	}
 	default:
@@ -600,7 +743,7 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 			/* truncate_pagecache(): pages wholly past the new size go, no shadows kept. */
 			drop_range(c, ev->file,
 				   (ev->offset_bytes + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT,
-				   G_MAXUINT64);
+				   G_MAXUINT64, TRUE);
 			f->size_bytes = ev->offset_bytes;
 		}
 		break;
@@ -657,9 +800,12 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 	for (gsize i = 0; i < n; i++) {
 		if (i + PREFETCH_SLOT < n && evs[i + PREFETCH_SLOT].offset_bytes != PCS_NONE) {
 			const PcsIoEvent *e = &evs[i + PREFETCH_SLOT];
+			guint64 page = e->offset_bytes >> PCS_PAGE_SHIFT;
 
-			__builtin_prefetch(pcs_index_home(&c->index, e->file,
-							  e->offset_bytes >> PCS_PAGE_SHIFT));
+			__builtin_prefetch(pcs_index_home(&c->index, e->file, page));
+			/* A miss there asks for the page before it (context readahead). */
+			if (c->ra.ra_pages && page > 0)
+				__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));
 		}
 		if (i + PREFETCH_KEY < n && evs[i + PREFETCH_KEY].offset_bytes != PCS_NONE) {
 			const PcsIoEvent *e = &evs[i + PREFETCH_KEY];
@@ -696,6 +842,7 @@ pcs_cache_page_state(const PcsCache *c, guint32 file, guint64 page_index)
 
 	if (s == PCS_NIL || (s & PCS_INDEX_SHADOW))
 		return PCS_PAGE_ABSENT;
+	s = folio_head(c, s);
 	ref = (c->pages[s].flags & PCS_PG_REFERENCED) != 0;
 	if (c->pages[s].lru == PCS_LRU_ACTIVE)
 		return ref ? PCS_PAGE_ACTIVE_REFERENCED : PCS_PAGE_ACTIVE;
@@ -721,13 +868,19 @@ pcs_cache_check(const PcsCache *c, GError **error)
 		const PcsPage *p = &c->pages[s];
 
 		if (p->lru == PCS_LRU_NONE)
-			continue;
-		resident++;
-		if (pcs_index_lookup(&c->index, p->key.file, p->key.index) != s) {
-			g_set_error(error, PCS_CHECK_ERROR, 0,
-				    "page slot %u (file %u page %" G_GUINT64_FORMAT ") is not indexed",
-				    s, p->key.file, p->key.index);
-			return FALSE;
+			continue;  /* free, or a tail (checked with its head) */
+		resident += pcs_folio_pages(p);
+		for (guint32 j = 0; j < pcs_folio_pages(p); j++) {
+			guint32 e = pcs_index_lookup(&c->index, p->key.file, p->key.index + j);
+
+			if (e != s && (j == 0 || e == PCS_NIL || (e & PCS_INDEX_SHADOW) ||
+				       !(c->pages[e].flags & PCS_PG_TAIL) || c->pages[e].prev != s)) {
+				g_set_error(error, PCS_CHECK_ERROR, 0,
+					    "folio at slot %u (file %u page %" G_GUINT64_FORMAT
+					    ", order %u): page %u is not indexed as its own", s,
+					    p->key.file, p->key.index, p->order, j);
+				return FALSE;
+			}
 		}
 	}
 	c->lops->counts(c->lists, &active, &inactive);

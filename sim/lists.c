@@ -44,7 +44,8 @@ pcs_list_check(const PcsList *l, const PcsPage *pages, guint8 lru, const char *w
 				    "%s list: page slot %u is tagged for list %u", what, s, pages[s].lru);
 			return FALSE;
 		}
-		if (++n > l->nr) {
+		n += pcs_folio_pages(&pages[s]);
+		if (n > l->nr) {
 			g_set_error(error, PCS_CHECK_ERROR, 0,
 				    "%s list: more pages linked than its count %" G_GUINT64_FORMAT,
 				    what, l->nr);

@@ -58,7 +58,7 @@ const PcsListOps *pcs_lists_ops(PcsPolicyKind kind);
  */
 typedef struct {
 	guint32 head, tail;
-	guint64 nr;
+	guint64 nr;      /* pages: a folio counts 2^order */
 } PcsList;
 
 static inline void
@@ -81,7 +81,7 @@ pcs_list_unlink(PcsList *l, PcsPage *pages, guint32 s)
 		pages[p->next].prev = p->prev;
 	else
 		l->tail = p->prev;
-	l->nr--;
+	l->nr -= pcs_folio_pages(p);
 }
 
 static inline void
@@ -96,7 +96,7 @@ pcs_list_push_head(PcsList *l, PcsPage *pages, guint32 s)
 	else
 		l->tail = s;
 	l->head = s;
-	l->nr++;
+	l->nr += pcs_folio_pages(p);
 }
 
 /* Domain of invariant violations found by the debug checkers (code 0). */

@@ -84,6 +84,9 @@ static const PcsParam params[] = {
 	{ "io_pages", PCS_PARAM_SIZE, offsetof (PcsConfig, io_pages_bytes), sizeof (guint64),
 	  "1280K", 4 * KIB, 1 * GIB, NULL, "SIZE",
 	  "largest read (max_sectors): oversized and forced readahead are capped by it" },
+	{ "folios", PCS_PARAM_BOOL, offsetof (PcsConfig, folios), sizeof (gboolean),
+	  "off", 0, 1, NULL, "on|off",
+	  "large folios in readahead (kernels 6.10+; off: the classic order-0 page cache)" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 

@@ -7,6 +7,11 @@
  * the index can compare keys of pages and shadow entries alike. `prev`/`next` and `lru`
  * belong to the list policy (cf. pcache.h's "owned by pcache1"); the free list reuses `next`
  * while a slot is unused. `flags` carries the kernel's page flags that pcsim models.
+ *
+ * Large folios (--folios on): a folio of 2^order pages is one head page, which alone is on a
+ * list and carries the folio's LRU state, and 2^order - 1 tail pages (PCS_PG_TAIL), each
+ * indexed under its own page index, whose `prev` names the head. Lists count pages, so a
+ * folio weighs 2^order. With folios off every page is an order-0 head.
  */
 #ifndef PCSIM_PAGE_H
 #define PCSIM_PAGE_H
@@ -28,6 +33,7 @@ enum {
 	PCS_PG_READAHEAD  = 1 << 2,  /* PG_readahead: the async readahead marker */
 	PCS_PG_RA_UNUSED  = 1 << 3,  /* read ahead and not accessed yet (ra_used / ra_wasted) */
 	PCS_PG_NEW        = 1 << 4,  /* read for the request being replayed (counts as a miss) */
+	PCS_PG_TAIL       = 1 << 5,  /* a tail page of a large folio: prev = the head's slot */
 };
 
 /* Which list a page is on; owned by the list policy. */
@@ -43,9 +49,16 @@ typedef struct {
 	guint32 next;
 	guint16 flags;
 	guint8  lru;    /* PCS_LRU_* (owned by lists) */
-	guint8  unused;
+	guint8  order;  /* folio order: the folio this page heads has 2^order pages */
 } PcsPage;
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (PcsPage, key) == 0);
+
+/* Pages in the folio that page p heads. */
+static inline guint32
+pcs_folio_pages(const PcsPage *p)
+{
+	return 1u << p->order;
+}
 
 #endif

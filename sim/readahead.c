@@ -24,9 +24,17 @@
  * async window grows 4x below max/16, 2x up to max/2, then stays at max. With ra_pages 32 and
  * 4 KiB reads: (0,4,3) (4,8,8) (12,16,16) (28,32,32) (60,32,32) ... (linux-model.md §1a.11).
  *
- * Not modelled: large folios (ra->order, window trimming to folio alignment), VM_HUGEPAGE and
- * VM_EXEC mappings, I/O errors (shrink_readahead_size_eio), cgroup congestion. The kernel
- * source followed is the ~6.10+ rework (page_cache_sync_ra / page_cache_async_ra).
+ * Large folios (--folios on, kernels 6.10+ where the filesystem allows them): a sync window
+ * is read in order-0 folios (ra->order = 0); every async window raises ra->order by 2, trims
+ * the window end down to a 2^min(order, lowest set bit of max_pages) boundary, and is read in
+ * folios of order min(ra->order, 9, ilog2(size)) (page_cache_ra_order; the core reduces the
+ * order for alignment and EOF). The expected-marker test rounds down to the marker folio's
+ * size. 4 KiB sequential reads with ra_pages 32 then give windows (0,4,3) order 0, (4,8,8)
+ * order 2, (12,16,16) order 4 trimmed to (12,4,4), ...
+ *
+ * Not modelled: VM_HUGEPAGE and VM_EXEC mappings, I/O errors (shrink_readahead_size_eio),
+ * cgroup congestion. The kernel source followed is the ~6.10+ rework (page_cache_sync_ra /
+ * page_cache_async_ra) with ra->order (~6.17).
  */
 #include "config.h"
 
@@ -129,6 +137,33 @@ window(guint64 start, guint64 nr, guint64 async_size, PcsRaKind kind)
 	return (PcsRaWindow) { .start = start, .nr = nr, .async_size = async_size, .kind = kind };
 }
 
+static guint
+ilog2(guint64 x)
+{
+	guint r = 0;
+
+	while (x >>= 1)
+		r++;
+	return r;
+}
+
+/* page_cache_ra_order(): the folio order a window is read in; updates ra->order. */
+static PcsRaWindow
+ra_order(PcsRaState *ra, const PcsRaParams *p, PcsRaWindow w)
+{
+	guint order;
+
+	if (!p->folios) {
+		ra->order = 0;
+		return w;
+	}
+	order = MIN(ra->order, PCS_MAX_FOLIO_ORDER);
+	order = MIN(order, ilog2(MAX(w.nr, 1)));
+	ra->order = (guint8) order;
+	w.order = (guint8) order;
+	return w;
+}
+
 /* force_page_cache_ra(): exactly the asked pages (capped), no marker, state untouched. The
  * kernel submits them in 2 MiB chunks; the pages are the same. */
 static PcsRaWindow
@@ -158,7 +193,8 @@ pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 		ra->start = index;
 		ra->size = pcs_ra_init_size(req, max);
 		ra->async_size = ra->size > req ? ra->size - req : ra->size / 2;
-		return window(ra->start, ra->size, ra->async_size, PCS_RA_SYNC);
+		ra->order = 0;
+		return ra_order(ra, p, window(ra->start, ra->size, ra->async_size, PCS_RA_SYNC));
 	}
 	/* 3. Context readahead: how much history a sequential stream would have left. */
 	miss = view->prev_miss(view->ctx, index - 1, max);
@@ -170,19 +206,22 @@ pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 	ra->start = index;
 	ra->size = MIN(contig + req, max);
 	ra->async_size = 1;
-	return window(ra->start, ra->size, ra->async_size, PCS_RA_SYNC);
+	ra->order = 0;
+	return ra_order(ra, p, window(ra->start, ra->size, ra->async_size, PCS_RA_SYNC));
 }
 
 PcsRaWindow
-pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
-	     const PcsRaView *view)
+pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 folio_pages,
+	     guint64 req, const PcsRaView *view)
 {
-	guint64 max, start;
+	guint64 max, start, expected;
 
 	if (ra->ra_pages == 0)
 		return window(0, 0, 0, PCS_RA_NONE);
 	max = max_pages(ra, p, req);
-	if (index == ra->start + ra->size - ra->async_size) {
+	expected = ra->start + ra->size - ra->async_size;
+	expected -= expected % MAX(folio_pages, 1);
+	if (index == expected) {
 		/* The expected marker: push the window forward and ramp up. */
 		ra->start += ra->size;
 		ra->size = MAX(ra->size, pcs_ra_next_size(ra->size, max));
@@ -195,8 +234,22 @@ pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 		ra->start = start;
 		ra->size = pcs_ra_next_size(start - index + req, max);
 	}
+	if (p->folios) {
+		/* Raise the order and end the window on a folio boundary. */
+		guint lowbit = 0;
+		guint64 align, end, aligned_end;
+
+		while (lowbit < 63 && !(max & ((guint64) 1 << lowbit)))
+			lowbit++;
+		ra->order = (guint8) MIN((guint) ra->order + 2, 63);
+		align = (guint64) 1 << MIN((guint) ra->order, lowbit);
+		end = ra->start + ra->size;
+		aligned_end = end - end % align;
+		if (aligned_end > ra->start)
+			ra->size -= end - aligned_end;
+	}
 	ra->async_size = ra->size;
-	return window(ra->start, ra->size, ra->async_size, PCS_RA_ASYNC);
+	return ra_order(ra, p, window(ra->start, ra->size, ra->async_size, PCS_RA_ASYNC));
 }
 
 PcsRaWindow
@@ -219,7 +272,8 @@ pcs_ra_mmap_fault(PcsRaState *ra, const PcsRaParams *p, guint64 index, const Pcs
 	ra->start = start;
 	ra->size = ra->ra_pages;
 	ra->async_size = ra->ra_pages / 4;
-	return window(ra->start, ra->size, ra->async_size, PCS_RA_MMAP);
+	ra->order = 0;
+	return ra_order(ra, p, window(ra->start, ra->size, ra->async_size, PCS_RA_MMAP));
 }
 
 void

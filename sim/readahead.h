@@ -20,15 +20,20 @@ typedef struct {
 	guint64 prev_pos;    /* byte just after the last read (filemap_read), or PCS_RA_NO_POS */
 	guint32 ra_pages;    /* max window: the device's, doubled by FADV_SEQUENTIAL */
 	guint16 mmap_miss;   /* page-fault misses, for mmap read-around (capped at 1000) */
+	guint8  order;       /* folio order of the last window (large folios only) */
 	guint8  random;      /* FMODE_RANDOM (FADV_RANDOM) */
 	guint8  sequential;  /* FADV_SEQUENTIAL / MADV_SEQUENTIAL seen: faults use sync_ra */
 } PcsRaState;
 
 /* The device's limits (bdi->ra_pages and bdi->io_pages), in pages. */
 typedef struct {
-	guint32 ra_pages;
-	guint32 io_pages;
+	guint32  ra_pages;
+	guint32  io_pages;
+	gboolean folios;     /* large folios (kernels >= 6.10 on ext4/xfs): ra->order ramps */
 } PcsRaParams;
+
+/* MAX_PAGECACHE_ORDER on x86-64: PMD order, 2 MiB folios. */
+#define PCS_MAX_FOLIO_ORDER 9
 
 typedef enum {
 	PCS_RA_NONE = 0,
@@ -48,6 +53,7 @@ typedef struct {
 	guint64   nr;
 	guint64   async_size;
 	PcsRaKind kind;
+	guint8    order;  /* folio order to allocate in (page_cache_ra_order); 0: order-0 pages */
 } PcsRaWindow;
 
 /* What the policy may ask the cache (mm/filemap.c page_cache_prev_miss / next_miss). */
@@ -70,9 +76,10 @@ void pcs_ra_fadvise(PcsRaState *ra, const PcsRaParams *p, PcsAdvice advice);
 /* page_cache_sync_ra(): a read of req pages missed at index. */
 PcsRaWindow pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 			const PcsRaView *view);
-/* page_cache_async_ra(): the marker page at index was reached by a read of req pages. */
-PcsRaWindow pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
-			 const PcsRaView *view);
+/* page_cache_async_ra(): the marker folio (first page index, folio_pages pages) was reached
+ * by a read of req pages. */
+PcsRaWindow pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index,
+			 guint64 folio_pages, guint64 req, const PcsRaView *view);
 /* do_sync_mmap_readahead(): a major fault at index. */
 PcsRaWindow pcs_ra_mmap_fault(PcsRaState *ra, const PcsRaParams *p, guint64 index,
 			      const PcsRaView *view);

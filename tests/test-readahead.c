@@ -28,10 +28,12 @@ capture(const PcsRaRecord *r, gpointer user)
 			       G_GUINT64_FORMAT ",%" G_GUINT64_FORMAT ")",
 			       cap->log->len ? " " : "", r->kind, r->trigger_page, r->start, r->size,
 			       r->async_size);
+	if (r->order)
+		g_string_append_printf(cap->log, "o%u", r->order);
 }
 
 static PcsCache *
-cache_new(guint64 pages, guint64 ra_bytes, Capture *cap)
+cache_new_full(guint64 pages, guint64 ra_bytes, gboolean folios, Capture *cap)
 {
 	g_autoptr(GError) error = NULL;
 	PcsConfig cfg;
@@ -40,11 +42,18 @@ cache_new(guint64 pages, guint64 ra_bytes, Capture *cap)
 	pcs_config_init(&cfg);
 	cfg.cache_bytes = pages * P;
 	cfg.readahead_bytes = ra_bytes;
+	cfg.folios = folios;
 	c = pcs_cache_new(&cfg, &error);
 	tu_assert_no_error(c != NULL, error);
 	cap->log = g_string_new(NULL);
 	pcs_cache_set_ra_trace(c, capture, cap);
 	return c;
+}
+
+static PcsCache *
+cache_new(guint64 pages, guint64 ra_bytes, Capture *cap)
+{
+	return cache_new_full(pages, ra_bytes, FALSE, cap);
 }
 
 static void
@@ -360,6 +369,69 @@ test_ra_sequential_properties(void **state)
 	pcs_cache_free(off);
 }
 
+/*
+ * Large folios, ra_pages 32, 4 KiB sequential reads (page_cache_async_ra in ~6.17: order += 2,
+ * the window end trimmed to 2^min(order, 5), then page_cache_ra_order caps the order at
+ * ilog2(size)). Derivation of the first steps:
+ *   sync@0 (0,4,3) order 0; async@1: start 4, size 8, order 2, 12 is 4-aligned: (4,8,8) o2,
+ *   folios [4,8) [8,12), the marker on folio 4 (mark 4);
+ *   async@4: start 12, size 16, order 4, align 16: end 28 -> 16, size 4 -> (12,4,4) o2;
+ *   async@12: start 16, size 8, order 4 (capped from 4 at ilog2(8) = 3): (16,8,8) o3;
+ *   async@16: start 24, size 16, order 5, align 32: end 40 -> 32: (24,8,8) o3;
+ *   async@24: (32,16,16) o4; async@32: size 32, order 6, align 32: end 80 -> 64: (48,16,16) o4;
+ *   async@48: (64,32,32) o5; async@64: (96,32,32) o5.
+ */
+static void
+test_ra_folio_sequence(void **state)
+{
+	Capture cap;
+	PcsCache *c = cache_new_full(4096, 128 * 1024, TRUE, &cap);
+	PcsStats s;
+
+	read_seq(c, P, 96 * P);
+	assert_string_equal(cap.log->str,
+			    "sync@0 (0,4,3) async@1 (4,8,8)o2 async@4 (12,4,4)o2 async@12 (16,8,8)o3 "
+			    "async@16 (24,8,8)o3 async@24 (32,16,16)o4 async@32 (48,16,16)o4 "
+			    "async@48 (64,32,32)o5 async@64 (96,32,32)o5");
+	pcs_cache_stats(c, &s);
+	assert_int_equal(s.misses, 1);
+	assert_int_equal(s.resident_pages, 128);
+	g_string_free(cap.log, TRUE);
+	pcs_cache_free(c);
+}
+
+/* With folios the LRU state is per folio: a second reference to any page activates the whole
+ * folio; eviction takes whole folios; DONTNEED keeps a folio it only partly covers. */
+static void
+test_ra_folio_lru(void **state)
+{
+	Capture cap;
+	PcsCache *c = cache_new_full(64, 128 * 1024, TRUE, &cap);
+	PcsIoEvent adv = tu_event(PCS_OP_FADVISE, 0, 8 * P, 2 * P, 0);
+	PcsStats s;
+
+	read_seq(c, P, 6 * P);                             /* folios [4,8) and [8,12) cached */
+	submit(c, tu_event(PCS_OP_READ, 0, 5 * P, P, 1));  /* page 5 on another stream */
+	pcs_cache_stats(c, &s);
+	assert_int_equal(s.activations, 4);                /* the folio [4,8) */
+	assert_int_equal(pcs_cache_page_state(c, 0, 7), PCS_PAGE_ACTIVE);
+	adv.advice = PCS_ADVICE_DONTNEED;
+	submit(c, adv);                                    /* [8,10) of the folio [8,12) */
+	assert_int_equal(pcs_cache_page_state(c, 0, 9), PCS_PAGE_INACTIVE);
+	adv.len_bytes = 4 * P;
+	submit(c, adv);                                    /* the whole folio [8,12) */
+	assert_int_equal(pcs_cache_page_state(c, 0, 9), PCS_PAGE_ABSENT);
+	pcs_cache_stats(c, &s);
+	assert_int_equal(s.dropped_pages, 4);
+	/* A long scan through a 64-page cache evicts whole folios; every step is checked. */
+	read_seq(c, P, 600 * P);
+	pcs_cache_stats(c, &s);
+	assert_true(s.evictions > 0);
+	assert_true(s.resident_pages <= 64);
+	g_string_free(cap.log, TRUE);
+	pcs_cache_free(c);
+}
+
 int
 main(void)
 {
@@ -377,6 +449,8 @@ main(void)
 		cmocka_unit_test(test_ra_stops_at_eof),
 		cmocka_unit_test(test_ra_off_reads_only_demand),
 		cmocka_unit_test(test_ra_sequential_properties),
+		cmocka_unit_test(test_ra_folio_sequence),
+		cmocka_unit_test(test_ra_folio_lru),
 	};
 
 	return cmocka_run_group_tests_name("readahead", tests, NULL, NULL);

@@ -37,6 +37,7 @@ typedef struct {
 	guint64     size;
 	guint64     async_size;
 	const char *kind;          /* sync, async, forced, small, mmap, willneed */
+	guint       order;         /* folio order the window is read in (0 without folios) */
 } PcsRaRecord;
 
 typedef void (*PcsRaTraceFunc)(const PcsRaRecord *r, gpointer user);

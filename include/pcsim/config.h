@@ -42,6 +42,7 @@ typedef struct {
 	/* readahead */
 	guint64  readahead_bytes;    /* ra_pages of the device; PCS_READAHEAD_AUTO: by trace level */
 	guint64  io_pages_bytes;     /* io_pages (max_sectors): cap of oversized and forced reads */
+	gboolean folios;             /* large-folio readahead (kernels >= 6.10), off: order-0 */
 } PcsConfig;
 
 /* --readahead auto: 128 KiB (VM_READAHEAD_PAGES) for file-level traces, 0 for block-level. */

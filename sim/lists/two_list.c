@@ -24,6 +24,9 @@
  *      (PG_referenced is left as it was, as shrink_active_list does). If the inactive list
  *      was empty, the freshly demoted pages are reclaimed in a second round.
  *
+ * Counts are in pages (a large folio weighs 2^order); a batch is nr folios, as
+ * isolate_lru_folios() takes folios.
+ *
  * Simplified relative to Linux: one lruvec (no NUMA nodes, no memcg), file pages only (no
  * anon, no swappiness), no per-CPU LRU batches (a page is on its list at once), no mapped
  * pages ("look twice" for PTE references), no scan priorities: each shortage reclaims one
@@ -95,7 +98,7 @@ two_list_access(gpointer l, guint32 s, guint flags)
 		p->lru = PCS_LRU_ACTIVE;
 		p->flags &= ~PCS_PG_REFERENCED;
 		pcs_list_push_head(&t->active, t->pages, s);
-		t->stats->activations++;
+		t->stats->activations += pcs_folio_pages(p);
 	}
 }
 
@@ -114,7 +117,7 @@ isolate_inactive(TwoList *t, guint32 nr, guint32 *victims)
 	return n;
 }
 
-/* shrink_active_list(), mm/vmscan.c, for unmapped page cache: every scanned page goes. */
+/* shrink_active_list(), mm/vmscan.c, for unmapped page cache: every scanned folio goes. */
 static void
 deactivate(TwoList *t, guint32 nr)
 {
@@ -126,7 +129,7 @@ deactivate(TwoList *t, guint32 nr)
 		p->lru = PCS_LRU_INACTIVE;
 		p->flags |= PCS_PG_WORKINGSET;
 		pcs_list_push_head(&t->inactive, t->pages, s);
-		t->stats->deactivations++;
+		t->stats->deactivations += pcs_folio_pages(p);
 	}
 }
 
