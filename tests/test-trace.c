@@ -183,10 +183,12 @@ test_registry(void **state)
 	unsigned n = 0;
 
 	(void) state;
+	/* pcsim's own formats come first; the readers of other tools' formats follow (their
+	 * registry is tested in test-trace-block.c and test-trace-file.c). */
 	for (; fmts[n]; n++) {
-		assert_true(n < G_N_ELEMENTS(names));
-		assert_string_equal(fmts[n]->name, names[n]);
-		assert_ptr_equal(pcs_trace_format_by_name(names[n]), fmts[n]);
+		if (n < G_N_ELEMENTS(names))
+			assert_string_equal(fmts[n]->name, names[n]);
+		assert_ptr_equal(pcs_trace_format_by_name(fmts[n]->name), fmts[n]);
 		assert_non_null(fmts[n]->description);
 		assert_non_null(fmts[n]->probe);
 		assert_non_null(fmts[n]->open);
@@ -194,7 +196,7 @@ test_registry(void **state)
 		assert_non_null(fmts[n]->position);
 		assert_non_null(fmts[n]->close);
 	}
-	assert_int_equal(n, G_N_ELEMENTS(names));
+	assert_true(n >= G_N_ELEMENTS(names));
 	assert_null(pcs_trace_format_by_name("csv"));
 	assert_true(fmts[0]->position_is_line);
 	assert_false(fmts[1]->position_is_line);
@@ -212,6 +214,7 @@ static const Expect small_expected[] = {
 	{ 2000, PCS_OP_WRITE,     "log",       0,     100,  1, PCS_ADVICE_NONE },
 	{ TU,   PCS_OP_FADVISE,   "db.sqlite", 0,     0,    0, PCS_ADVICE_WILLNEED },
 	{ 5000, PCS_OP_FSYNC,     "log",       NONE,  NONE, 1, PCS_ADVICE_NONE },
+	{ 5500, PCS_OP_OPEN,      "db.sqlite", NONE,  NONE, 2, PCS_ADVICE_NONE },
 	{ 6000, PCS_OP_MMAP_READ, "db.sqlite", 65536, 4096, 2, PCS_ADVICE_NONE },
 	{ 7000, PCS_OP_TRUNCATE,  "log",       50,    NONE, 1, PCS_ADVICE_NONE },
 	{ 8000, PCS_OP_SYNC,      NULL,        NONE,  NONE, 3, PCS_ADVICE_NONE },
@@ -277,8 +280,8 @@ static const struct {
 	  { 15, PCS_OP_READ, "a", 0, 1, 0, 0 } },
 	{ "\t16  read\ta  1\t 1 \r",         { 16, PCS_OP_READ, "a", 1, 1, 0, 0 } },
 	{ "17 read #0 0 1",                 { 17, PCS_OP_READ, "#0", 0, 1, 5, 0 } },
-	{ "17 read a 18446744073709551614 0",
-	  { 17, PCS_OP_READ, "a", G_MAXUINT64 - 1, 0, 0, 0 } },
+	{ "17 read a 1152921504606846976 0",   /* 1 EiB, the largest sane offset */
+	  { 17, PCS_OP_READ, "a", G_GUINT64_CONSTANT(1) << 60, 0, 0, 0 } },
 	{ "9223372036854775807 read a 0 1 advice=normal stream=7",
 	  { G_MAXINT64, PCS_OP_READ, "a", 0, 1, 2, 0 } },
 };
@@ -379,6 +382,12 @@ static const struct {
 	{ "0 read a 0 1",        "time goes backwards: 0 < 9" },
 	{ "9 read a 18446744073709551614 2", "offset + length overflows 64 bits" },
 	{ "9 read a 2 18446744073709551614", "offset + length overflows 64 bits" },
+	{ "9 read a 1152921504606846976 1", "offset + length is past 1 EiB, beyond any real file" },
+	{ "9 read a 1152921504606846975 2", "offset + length is past 1 EiB, beyond any real file" },
+	{ "9 mmap-read a 0 0",    "mmap-read needs a LENGTH of at least 1 byte (the pages touched)" },
+	{ "9 fadvise a 0 0 advice=random stream=77",
+	  "fadvise on stream=77, which no earlier record opened or used" },
+	{ "9 mmap-write a 0 1 stream=78", "mmap-write on stream=78, which no earlier record opened or used" },
 	{ "9 read a\x01" "b 0 1", "expected FILE as a name without control bytes, got 'a\\x01b'" },
 	{ "9 read a 0 1 stream=1\x7f", "expected stream=N" },
 	{ "9 r\xc3\xa9" "ad a 0 1", "got 'r\\xc3\\xa9ad'" },
@@ -625,7 +634,7 @@ test_sniff(void **state)
 		assert_null(pcs_trace_open(path, NULL, f->files, &error));
 		check_error(&error, PCS_TRACE_ERROR_FORMAT, prefix,
 			    "not a trace in any known format (tried pcsim-text, pcsim-bin, "
-			    "oracle-general)");
+			    "oracle-general");
 		g_free(path);
 		g_free(prefix);
 		/* 960 bytes, a multiple of 24, still not plausible as oracleGeneral. */
@@ -673,7 +682,7 @@ test_open_errors(void **state)
 	prefix = g_strdup_printf("%s: ", SMALL_TXT);
 	assert_null(pcs_trace_open(SMALL_TXT, "csv", f->files, &error));
 	check_error(&error, PCS_TRACE_ERROR_FORMAT, prefix,
-		    "unknown trace format 'csv' (known: pcsim-text, pcsim-bin, oracle-general)");
+		    "unknown trace format 'csv' (known: pcsim-text, pcsim-bin, oracle-general");
 	/* A text file read as pcsim-bin or oracle-general: a clear refusal, no crash. */
 	assert_null(pcs_trace_open(SMALL_TXT, "pcsim-bin", f->files, &error));
 	check_error(&error, PCS_TRACE_ERROR_FORMAT, prefix, "pcsim-bin: bad magic");
@@ -792,9 +801,9 @@ test_bin_roundtrip(void **state)
 	g_autoptr(GArray) from_bin2 = NULL;
 	struct stat st;
 
-	/* 32-byte header + 10 records of 32 + names: 4 + (12 + 9 "db.sqlite") + (12 + 3 "log") */
+	/* 32-byte header + 11 records of 32 + names: 4 + (12 + 9 "db.sqlite") + (12 + 3 "log") */
 	assert_int_equal(g_stat(bin, &st), 0);
-	assert_int_equal(st.st_size, 32 + 10 * 32 + 4 + 21 + 15);
+	assert_int_equal(st.st_size, 32 + 11 * 32 + 4 + 21 + 15);
 
 	assert_same_events(f->files, src, fb, from_bin);
 	assert_same_events(f->files, src, ft, from_txt);

@@ -77,6 +77,8 @@ static const struct {
  * Checks OFFSET and LENGTH against op_rules[] and for overflow; shared by the reader and
  * pcs_trace_check_event(), so pcsim never writes a record it would refuse to read.
  */
+#define TEXT_MAX_BYTES (G_GUINT64_CONSTANT(1) << 60)
+
 static gboolean
 check_fields(PcsOp op, guint64 offset, guint64 len, GError **error)
 {
@@ -104,6 +106,19 @@ check_fields(PcsOp op, guint64 offset, guint64 len, GError **error)
 	if (offset != PCS_NONE && len != PCS_NONE && len > G_MAXUINT64 - offset) {
 		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
 			    "offset + length overflows 64 bits");
+		return FALSE;
+	}
+	/* No file is an exbibyte: such offsets are corrupt records, not workloads. */
+	if (offset != PCS_NONE && (offset > TEXT_MAX_BYTES ||
+				   (len != PCS_NONE && offset + len > TEXT_MAX_BYTES))) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+			    "offset + length is past 1 EiB, beyond any real file");
+		return FALSE;
+	}
+	if ((op == PCS_OP_MMAP_READ || op == PCS_OP_MMAP_WRITE) && len == 0) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+			    "%s needs a LENGTH of at least 1 byte (the pages touched)",
+			    pcs_op_name(op));
 		return FALSE;
 	}
 	return TRUE;
@@ -509,6 +524,17 @@ text_next(gpointer p, PcsIoEvent *ev, GError **error)
 			return PCS_TRACE_ERROR;
 		if (!rec.blank)
 			break;
+	}
+	/* fadvise and mmap act on an open file description: stream=N must name one that an
+	 * earlier record opened or used. */
+	if (rec.has_stream && (rec.op == PCS_OP_FADVISE || rec.op == PCS_OP_MMAP_READ ||
+			       rec.op == PCS_OP_MMAP_WRITE) &&
+	    !(r->last_key_id != G_MAXUINT32 && r->last_key == rec.stream_key) &&
+	    !g_hash_table_contains(r->stream_ids, &rec.stream_key)) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+			    "%s on stream=%" G_GUINT64_FORMAT ", which no earlier record opened or "
+			    "used", pcs_op_name(rec.op), rec.stream_key);
+		return PCS_TRACE_ERROR;
 	}
 	if (rec.t_ns != PCS_TIME_UNKNOWN) {
 		if (r->last_t_ns != PCS_TIME_UNKNOWN && rec.t_ns < r->last_t_ns) {
