@@ -189,6 +189,34 @@ test_ra_context(void **state)
 	pcs_cache_free(c);
 }
 
+/*
+ * Two sequential readers interleaved on ONE file description (stream 0): A from page 0, B from
+ * page 1000, alternating. Derivation:
+ *   A0: initial (0,4,3), marker 1            B1000: no history: small (1000,1,0)
+ *   A1: the expected marker: (4,8,8)          B1001: 1 page of history <= req: small
+ *   A2, then B1002: 2 pages of history > req: context window (1002,3,1), which replaces A's
+ *   state; A3, B1003 hit; A4 hits A's marker, but the state says the marker is at 1004: a
+ *   foreign marker, so the window restarts after the cached run: page_cache_next_miss(5) = 12,
+ *   size get_next_ra_size(12 - 4 + 1 = 9, 32) = 18: (12,18,18).
+ */
+static void
+test_ra_interleaved_foreign_marker(void **state)
+{
+	Capture cap;
+	PcsCache *c = cache_new(4096, 128 * 1024, &cap);
+
+	for (guint64 k = 0; k < 5; k++) {
+		submit(c, tu_event(PCS_OP_READ, 0, k * P, P, 0));
+		if (k < 4)
+			submit(c, tu_event(PCS_OP_READ, 0, (1000 + k) * P, P, 0));
+	}
+	assert_string_equal(cap.log->str,
+			    "sync@0 (0,4,3) small@1000 (1000,1,0) async@1 (4,8,8) "
+			    "small@1001 (1001,1,0) sync@1002 (1002,3,1) async@4 (12,18,18)");
+	g_string_free(cap.log, TRUE);
+	pcs_cache_free(c);
+}
+
 /* FADV_RANDOM: forced path, exactly the pages asked, no windows (§1a.9). */
 static void
 test_ra_fadvise_random(void **state)
@@ -441,6 +469,7 @@ main(void)
 		cmocka_unit_test(test_ra_sequence_b_16k),
 		cmocka_unit_test(test_ra_small_random),
 		cmocka_unit_test(test_ra_context),
+		cmocka_unit_test(test_ra_interleaved_foreign_marker),
 		cmocka_unit_test(test_ra_fadvise_random),
 		cmocka_unit_test(test_ra_fadvise_sequential),
 		cmocka_unit_test(test_ra_willneed_capped),
