@@ -425,6 +425,9 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		end = w.start <= (size - 1) >> PCS_PAGE_SHIFT ? ((size - 1) >> PCS_PAGE_SHIFT) + 1 :
 		      w.start;
 	mark = w.async_size ? w.start + w.nr - w.async_size : G_MAXUINT64;
+	/* A window's pages hash all over the index: start every probe's memory at once. */
+	for (i = w.start; i < end && i < w.start + 64; i++)
+		__builtin_prefetch(pcs_index_home(&c->index, file, i));
 	i = w.start;
 	/* page_cache_ra_order(): large folios, naturally aligned, not past the window or EOF;
 	 * a folio that would cover a cached page stops it, and order-0 pages fill the rest. */
