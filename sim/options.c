@@ -80,7 +80,8 @@ static const PcsParam params[] = {
 	  "0", 0, G_MAXUINT64, NULL, "N", "bad trace records tolerated (counted)" },
 	{ "readahead", PCS_PARAM_SIZE_AUTO, offsetof (PcsConfig, readahead_bytes), sizeof (guint64),
 	  "auto", 0, 1 * GIB, NULL, "SIZE|auto",
-	  "readahead window, ra_pages (auto: 128K for file-level traces, 0 for block-level; 0: off)" },
+	  "readahead window, ra_pages, in whole 4K pages (auto: 128K for file-level traces, 0 for "
+	  "block-level; 0: off)" },
 	{ "io_pages", PCS_PARAM_SIZE, offsetof (PcsConfig, io_pages_bytes), sizeof (guint64),
 	  "1280K", 4 * KIB, 1 * GIB, NULL, "SIZE",
 	  "largest read (max_sectors): oversized and forced readahead are capped by it" },

@@ -492,7 +492,8 @@ static gboolean
 starts_group(const PcsStatField *f)
 {
 	static const char *const firsts[] = {
-		"accesses", "hits", "hit_ratio", "active_pages", "activations",
+		"accesses", "hits", "hit_ratio", "active_pages", "activations", "ra_sync_windows",
+		"major_faults",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (firsts); i++)

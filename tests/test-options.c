@@ -240,7 +240,7 @@ test_table(void **state G_GNUC_UNUSED)
 {
 	static const char *const names[] = {
 		"cache", "policy", "inactive_ratio", "reclaim_batch", "workingset", "warmup",
-		"skip_bad", NULL
+		"skip_bad", "readahead", "io_pages", "folios", NULL
 	};
 	const PcsParam *p = pcs_params();
 	gsize i;
@@ -257,6 +257,15 @@ test_table(void **state G_GNUC_UNUSED)
 	assert_ptr_equal(pcs_param_find("reclaim_batch"), pcs_param_find("reclaim-batch"));
 	assert_ptr_equal(pcs_param_find("inactive-ratio"), &p[2]);
 	assert_ptr_equal(pcs_param_find("skip_bad"), &p[6]);
+	assert_ptr_equal(pcs_param_find("readahead"), &p[7]);
+	assert_ptr_equal(pcs_param_find("io-pages"), &p[8]);
+	assert_int_equal(p[7].type, PCS_PARAM_SIZE_AUTO);
+	assert_string_equal(p[7].def, "auto");
+	assert_int_equal(p[8].type, PCS_PARAM_SIZE);
+	assert_string_equal(p[8].def, "1280K");
+	assert_ptr_equal(pcs_param_find("folios"), &p[9]);
+	assert_int_equal(p[9].type, PCS_PARAM_BOOL);
+	assert_string_equal(p[9].def, "off");
 	assert_null(pcs_param_find("reclaim"));
 	assert_null(pcs_param_find("reclaim_batch_"));
 	assert_null(pcs_param_find("Cache"));
@@ -282,6 +291,11 @@ test_defaults(void **state G_GNUC_UNUSED)
 	assert_true(cfg.warmup_requests == 0);
 	assert_true(cfg.warmup_ns == 0);
 	assert_true(cfg.skip_bad == 0);
+	assert_true(cfg.readahead_bytes == PCS_READAHEAD_AUTO);
+	assert_true(PCS_READAHEAD_AUTO == G_MAXUINT64);
+	assert_true(PCS_READAHEAD_DEFAULT == 128 * KIB);
+	assert_true(cfg.io_pages_bytes == 1280 * KIB);
+	assert_false(cfg.folios);
 	assert_true(pcs_config_cache_pages(&cfg) == 262144);
 	assert_int_equal(pcs_config_effective_inactive_ratio(&cfg), 3);
 }
@@ -364,10 +378,41 @@ static const SetCase set_cases[] = {
 	OK ("skip-bad", "18446744073709551615", G_MAXUINT64),
 	BAD ("skip_bad", "18446744073709551616", "--skip-bad: '18446744073709551616' is too large"),
 	BAD ("skip_bad", "-1", "--skip-bad: expected a whole number"),
+	/* readahead: SIZE_AUTO, 0..1G or auto (stored as G_MAXUINT64) */
+	OK ("readahead", "auto", G_MAXUINT64),
+	OK ("readahead", "AUTO", G_MAXUINT64),
+	OK ("readahead", "Auto", G_MAXUINT64),
+	OK ("readahead", "0", 0),
+	OK ("readahead", "0K", 0),
+	OK ("readahead", "128K", 128 * KIB),
+	OK ("readahead", "131072", 128 * KIB),
+	OK ("readahead", "2M", 2 * MIB),
+	OK ("readahead", "1.5M", MIB + MIB / 2),
+	OK ("readahead", "1G", GIB),
+	OK ("readahead", "1073741824", GIB),
+	BAD ("readahead", "1073741825", "--readahead: 1073741825 is above the maximum 1G"),
+	BAD ("readahead", "2G", "--readahead: 2G is above the maximum 1G"),
+	BAD ("readahead", "18446744073709551615",
+	     "--readahead: 18446744073709551615 is above the maximum 1G"),
+	BAD ("readahead", "16E", "--readahead: size '16E' is too large"),
+	BAD ("readahead", "12Q", "--readahead: expected a size such as 4K, 256M or 2G, got '12Q'"),
+	BAD ("readahead", "automatic", "--readahead: expected a size such as 4K, 256M or 2G, got "
+	     "'automatic'"),
+	BAD ("readahead", " auto", "got ' auto'"),
+	BAD ("readahead", "-1", "got '-1'"),
+	BAD ("readahead", "", "--readahead: expected a size"),
+	/* io_pages: SIZE, 4K..1G, no auto */
+	OK ("io_pages", "4K", 4 * KIB),
+	OK ("io-pages", "1280K", 1280 * KIB),
+	OK ("io_pages", "1G", GIB),
+	BAD ("io_pages", "4095", "--io-pages: 4095 is below the minimum 4K"),
+	BAD ("io_pages", "0", "--io-pages: 0 is below the minimum 4K"),
+	BAD ("io_pages", "1025M", "--io-pages: 1025M is above the maximum 1G"),
+	BAD ("io_pages", "auto", "--io-pages: expected a size such as 4K, 256M or 2G, got 'auto'"),
 	/* unknown names */
 	{ "cachesize", "1G", FALSE, 0, 0, PCS_OPTIONS_ERROR_UNKNOWN,
 	  "unknown parameter 'cachesize' (known: cache, policy, inactive_ratio, reclaim_batch, "
-	  "workingset, warmup, skip_bad)" },
+	  "workingset, warmup, skip_bad, readahead, io_pages, folios)" },
 	{ "", "1", FALSE, 0, 0, PCS_OPTIONS_ERROR_UNKNOWN, "unknown parameter ''" },
 };
 
@@ -489,7 +534,9 @@ test_load_good(void **state G_GNUC_UNUSED)
 	                                  "reclaim-batch = 64\n"
 	                                  "workingset = off\n"
 	                                  "warmup = 5s\n"
-	                                  "inactive_ratio = 7\n");
+	                                  "inactive_ratio = 7\n"
+	                                  "readahead = 512K\n"
+	                                  "io-pages = 256K\n");
 	g_autoptr(GError) error = NULL;
 	PcsConfig cfg;
 
@@ -504,7 +551,25 @@ test_load_good(void **state G_GNUC_UNUSED)
 	assert_true(cfg.warmup_ns == G_GUINT64_CONSTANT (5000000000));
 	assert_true(cfg.warmup_requests == 0);
 	assert_int_equal(cfg.inactive_ratio, 7);
+	assert_true(cfg.readahead_bytes == 512 * KIB);
+	assert_true(cfg.io_pages_bytes == 256 * KIB);
 	assert_true(cfg.skip_bad == 9);
+}
+
+/* "auto" in a file sets the sentinel back, whatever the value before. */
+static void
+test_load_readahead_auto(void **state G_GNUC_UNUSED)
+{
+	g_autofree char *path = write_ini(*state, "ra.ini", "[pcsim]\nreadahead = auto\n");
+	g_autoptr(GError) error = NULL;
+	PcsConfig cfg;
+
+	pcs_config_init(&cfg);
+	assert_true(pcs_config_set(&cfg, "readahead", "0", NULL));
+	assert_true(cfg.readahead_bytes == 0);
+	assert_true(pcs_config_load_file(&cfg, path, &error));
+	assert_null(error);
+	assert_true(cfg.readahead_bytes == PCS_READAHEAD_AUTO);
 }
 
 static void
@@ -536,6 +601,10 @@ test_load_bad(void **state G_GNUC_UNUSED)
 		  "[pcsim] reclaim_batch: 0 is below the minimum 1", NULL },
 		{ "[pcsim]\ncache = 12Q\n", PCS_OPTIONS_ERROR_INVALID,
 		  "cache: expected a size such as 4K, 256M or 2G, got '12Q'", NULL },
+		{ "[pcsim]\nreadahead = 128K\nio_pages = 2K\n", PCS_OPTIONS_ERROR_INVALID,
+		  "[pcsim] io_pages: 2K is below the minimum 4K", NULL },
+		{ "[pcsim]\nreadahead = 2G\n", PCS_OPTIONS_ERROR_INVALID,
+		  "[pcsim] readahead: 2G is above the maximum 1G", NULL },
 		{ "[pcsim]\ncache = 2G\n[other]\nx = 1\n", PCS_OPTIONS_ERROR_UNKNOWN,
 		  "unknown group [other]", NULL },
 		{ "[global]\ncache = 2G\n", PCS_OPTIONS_ERROR_UNKNOWN, "unknown group [global]", NULL },
@@ -596,6 +665,10 @@ test_format_roundtrip(void **state G_GNUC_UNUSED)
 		{ "warmup", "0" }, { "warmup", "1000" }, { "warmup", "5s" }, { "warmup", "1.5s" },
 		{ "warmup", "90s" }, { "warmup", "1ns" }, { "warmup", "2h" }, { "warmup", "7us" },
 		{ "skip_bad", "0" }, { "skip_bad", "18446744073709551615" },
+		{ "readahead", "auto" }, { "readahead", "0" }, { "readahead", "128K" },
+		{ "readahead", "4K" }, { "readahead", "1.5M" }, { "readahead", "131073" },
+		{ "readahead", "1G" }, { "readahead", "100B" },
+		{ "io_pages", "4K" }, { "io_pages", "1280K" }, { "io_pages", "1G" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (settings); i++) {
@@ -652,6 +725,17 @@ test_format_text(void **state G_GNUC_UNUSED)
 		{ "warmup", "1.5s", "1500ms", "1500000000ns", "{\"requests\":0,\"ns\":1500000000}" },
 		{ "warmup", "120s", "2m", "120000000000ns", "{\"requests\":0,\"ns\":120000000000}" },
 		{ "skip_bad", "12", "12", "12", "12" },
+		/* "auto" is a JSON string, a size a JSON number of bytes */
+		{ "readahead", "auto", "auto", "auto", "\"auto\"" },
+		{ "readahead", "AUTO", "auto", "auto", "\"auto\"" },
+		{ "readahead", "0", "0B", "0", "0" },
+		{ "readahead", "128K", "128K", "131072", "131072" },
+		{ "readahead", "131072", "128K", "131072", "131072" },
+		{ "readahead", "1.5M", "1.5M", "1572864", "1572864" },
+		{ "readahead", "131073", "131073B", "131073", "131073" },
+		{ "readahead", "1G", "1G", "1073741824", "1073741824" },
+		{ "io_pages", "1280K", "1280K", "1310720", "1310720" },
+		{ "io_pages", "4K", "4K", "4096", "4096" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -669,6 +753,61 @@ test_format_text(void **state G_GNUC_UNUSED)
 		assert_string_equal(text, cases[i].text);
 		assert_string_equal(machine, cases[i].machine);
 		assert_string_equal(json, cases[i].json);
+	}
+}
+
+/*
+ * readahead (PCS_PARAM_SIZE_AUTO): every output form re-parses to the same field, and the
+ * JSON value is the string "auto" for the sentinel, else a bare number of bytes.
+ */
+static void
+test_size_auto_roundtrip(void **state G_GNUC_UNUSED)
+{
+	static const char *const values[] = {
+		"auto", "0", "4K", "128K", "131073", "1.5M", "1G", "1073741823",
+	};
+	const PcsParam *p = pcs_param_find("readahead");
+
+	assert_non_null(p);
+	assert_int_equal(p->type, PCS_PARAM_SIZE_AUTO);
+	for (gsize i = 0; i < G_N_ELEMENTS (values); i++) {
+		gboolean is_auto = strcmp(values[i], "auto") == 0;
+		g_autofree char *text = NULL;
+		g_autofree char *mtext = NULL;
+		g_autofree char *json = NULL;
+		g_autofree char *json_text = NULL;
+		PcsConfig cfg, a, b, c;
+
+		pcs_config_init(&cfg);
+		assert_true(pcs_config_set(&cfg, "readahead", values[i], NULL));
+		assert_int_equal(cfg.readahead_bytes == PCS_READAHEAD_AUTO, is_auto);
+		text = pcs_config_format(&cfg, p);
+		mtext = pcs_config_to_machine_text(&cfg, p);
+		json = pcs_config_to_json_value(&cfg, p);
+		if (is_auto) {
+			assert_string_equal(text, "auto");
+			assert_string_equal(mtext, "auto");
+			assert_string_equal(json, "\"auto\"");
+			json_text = g_strndup(json + 1, strlen(json) - 2);
+		} else {
+			guint64 n;
+
+			/* a JSON number: digits only, the byte count */
+			assert_true(pcs_parse_count(json, &n, NULL));
+			assert_true(n == cfg.readahead_bytes);
+			assert_string_equal(json, mtext);
+			json_text = g_strdup(json);
+		}
+		/* start from the other kind of value, so a no-op set would be caught */
+		pcs_config_init(&a);
+		a.readahead_bytes = is_auto ? 12345 : PCS_READAHEAD_AUTO;
+		b = c = a;
+		assert_true(pcs_config_set(&a, "readahead", text, NULL));
+		assert_true(pcs_config_set(&b, "readahead", mtext, NULL));
+		assert_true(pcs_config_set(&c, "readahead", json_text, NULL));
+		assert_true(a.readahead_bytes == cfg.readahead_bytes);
+		assert_true(b.readahead_bytes == cfg.readahead_bytes);
+		assert_true(c.readahead_bytes == cfg.readahead_bytes);
 	}
 }
 
@@ -726,7 +865,8 @@ test_option_group(void **state G_GNUC_UNUSED)
 	};
 	char *argv_in[] = {
 		"pcsim", "--cache", "2G", "--reclaim-batch=64", "-q", "--workingset", "off",
-		"trace.txt", "--inactive-ratio", "auto", "--warmup", "5s", "--cache", "4G", NULL
+		"trace.txt", "--inactive-ratio", "auto", "--warmup", "5s", "--cache", "4G",
+		"--readahead", "0", "--io-pages=512K", "--readahead=256K", NULL
 	};
 	char **argv = g_memdup2(argv_in, sizeof argv_in);
 	int argc = G_N_ELEMENTS (argv_in) - 1;
@@ -742,6 +882,8 @@ test_option_group(void **state G_GNUC_UNUSED)
 	assert_false(cfg.workingset);
 	assert_int_equal(cfg.inactive_ratio, 0);
 	assert_true(cfg.warmup_ns == G_GUINT64_CONSTANT (5000000000));
+	assert_true(cfg.readahead_bytes == 256 * KIB);   /* the later option wins */
+	assert_true(cfg.io_pages_bytes == 512 * KIB);
 	assert_true(quiet);
 	assert_int_equal(argc, 2);
 	assert_string_equal(argv[1], "trace.txt");
@@ -756,6 +898,10 @@ test_option_group(void **state G_GNUC_UNUSED)
 	assert_contains(help, "--workingset=on|off");
 	assert_contains(help, "--warmup=N|TIME");
 	assert_contains(help, "--skip-bad=N");
+	assert_contains(help, "--readahead=SIZE|auto");
+	assert_contains(help, "(default auto)");
+	assert_contains(help, "--io-pages=SIZE");
+	assert_contains(help, "(default 1280K)");
 	assert_contains(help, "--quiet");
 }
 
@@ -768,6 +914,10 @@ test_option_group_bad_value(void **state G_GNUC_UNUSED)
 		{ "--cache", "12Q", "--cache: expected a size such as 4K, 256M or 2G, got '12Q'" },
 		{ "--reclaim-batch", "0", "--reclaim-batch: 0 is below the minimum 1" },
 		{ "--policy", "mglru", "--policy: expected one of two-list, lru, got 'mglru'" },
+		{ "--readahead", "2G", "--readahead: 2G is above the maximum 1G" },
+		{ "--readahead", "on", "--readahead: expected a size such as 4K, 256M or 2G, got 'on'" },
+		{ "--io-pages", "auto", "--io-pages: expected a size such as 4K, 256M or 2G, got "
+		  "'auto'" },
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -812,11 +962,14 @@ main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_set),
 		cmocka_unit_test_setup_teardown(test_load_good, tmpdir_setup, tmpdir_teardown),
+		cmocka_unit_test_setup_teardown(test_load_readahead_auto, tmpdir_setup,
+		                                tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_empty, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_bad, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_load_missing, tmpdir_setup, tmpdir_teardown),
 		cmocka_unit_test(test_format_roundtrip),
 		cmocka_unit_test(test_format_text),
+		cmocka_unit_test(test_size_auto_roundtrip),
 		cmocka_unit_test(test_effective_inactive_ratio),
 		cmocka_unit_test(test_cache_pages),
 		cmocka_unit_test(test_option_group),

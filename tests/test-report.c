@@ -283,18 +283,57 @@ test_stat_fields(void **state G_GNUC_UNUSED)
 		"read_accesses", "write_accesses", "hits", "read_hits", "write_hits", "misses",
 		"hit_ratio", "read_hit_ratio", "write_hit_ratio", "request_hit_ratio", "activations",
 		"deactivations", "evictions", "reclaims", "refaults", "refault_activations",
+		"ra_sync_windows", "ra_async_windows", "ra_mmap_windows", "ra_pages", "ra_used",
+		"ra_wasted", "ra_hit_ratio", "major_faults", "dropped_pages",
 		"bad_records", "active_pages", "inactive_pages", "resident_pages", "shadow_entries",
 		"first_t_ns", "last_t_ns", NULL
 	};
+	static const struct {
+		const char *name;
+		PcsStatKind kind;
+		gsize offset;
+	} kinds[] = {
+		{ "ra_sync_windows", PCS_STAT_COUNTER, offsetof (PcsStats, ra_sync_windows) },
+		{ "ra_async_windows", PCS_STAT_COUNTER, offsetof (PcsStats, ra_async_windows) },
+		{ "ra_mmap_windows", PCS_STAT_COUNTER, offsetof (PcsStats, ra_mmap_windows) },
+		{ "ra_pages", PCS_STAT_COUNTER, offsetof (PcsStats, ra_pages) },
+		{ "ra_used", PCS_STAT_COUNTER, offsetof (PcsStats, ra_used) },
+		{ "ra_wasted", PCS_STAT_COUNTER, offsetof (PcsStats, ra_wasted) },
+		{ "major_faults", PCS_STAT_COUNTER, offsetof (PcsStats, major_faults) },
+		{ "dropped_pages", PCS_STAT_COUNTER, offsetof (PcsStats, dropped_pages) },
+		{ "bad_records", PCS_STAT_COUNTER, offsetof (PcsStats, bad_records) },
+		{ "active_pages", PCS_STAT_GAUGE, offsetof (PcsStats, active_pages) },
+	};
 	const PcsStatField *f = pcs_stat_fields();
+	g_autoptr(GHashTable) labels = g_hash_table_new(g_str_hash, g_str_equal);
 	gsize i;
 
 	for (i = 0; names[i]; i++) {
 		assert_non_null(f[i].name);
 		assert_string_equal(f[i].name, names[i]);
 		assert_non_null(f[i].label);
+		/* the normal report finds a row by its label: no two alike */
+		if (!g_hash_table_add(labels, (gpointer) f[i].label))
+			fail_msg("label '%s' is used twice", f[i].label);
 	}
 	assert_null(f[i].name);
+
+	for (i = 0; i < G_N_ELEMENTS (kinds); i++) {
+		const PcsStatField *g = NULL;
+
+		for (f = pcs_stat_fields(); f->name && !g; f++)
+			if (strcmp(f->name, kinds[i].name) == 0)
+				g = f;
+		assert_non_null(g);
+		assert_int_equal(g->kind, kinds[i].kind);
+		assert_int_equal(g->offset, kinds[i].offset);
+	}
+	/* ra_hit_ratio is ra_used / ra_pages */
+	for (f = pcs_stat_fields(); strcmp(f->name, "ra_hit_ratio") != 0; f++)
+		;
+	assert_int_equal(f->kind, PCS_STAT_RATIO);
+	assert_int_equal(f->num, offsetof (PcsStats, ra_used));
+	assert_int_equal(f->den, offsetof (PcsStats, ra_pages));
 }
 
 static const PcsStatField *
@@ -330,6 +369,12 @@ test_stat_values(void **state G_GNUC_UNUSED)
 	assert_true(pcs_stat_ratio(&s, field("read_hit_ratio")) == 1.0);
 	assert_true(pcs_stat_ratio(&s, field("write_hit_ratio")) == 1.0 / 3.0);
 	assert_true(pcs_stat_ratio(&s, field("request_hit_ratio")) == 0.25);
+	assert_true(pcs_stat_ratio(&s, field("ra_hit_ratio")) == 0.0);   /* nothing read ahead */
+	s.ra_pages = 64, s.ra_used = 40;
+	assert_true(pcs_stat_ratio(&s, field("ra_hit_ratio")) == 0.625);
+	s.major_faults = 3, s.dropped_pages = 4;
+	assert_true(pcs_stat_u64(&s, field("major_faults")) == 3);
+	assert_true(pcs_stat_u64(&s, field("dropped_pages")) == 4);
 	assert_true(pcs_stat_u64(&s, field("evictions")) == 77);
 	assert_true(pcs_stat_u64(&s, field("resident_pages")) == 12);
 	assert_true(pcs_stat_time(&s, field("last_t_ns")) == 99);
@@ -344,15 +389,24 @@ test_stats_diff(void **state G_GNUC_UNUSED)
 	pcs_stats_init(&b);
 	a.requests = 10, a.hits = 3, a.evictions = 5, a.ops[PCS_OP_READ] = 10, a.bad_records = 1;
 	a.active_pages = 100, a.resident_pages = 300, a.first_t_ns = 1000, a.last_t_ns = 2000;
+	a.ra_sync_windows = 1, a.ra_async_windows = 2, a.ra_mmap_windows = 3, a.ra_pages = 40;
+	a.ra_used = 10, a.ra_wasted = 5, a.major_faults = 6, a.dropped_pages = 7;
 	b = a;
 	b.requests = 25, b.hits = 13, b.evictions = 5, b.ops[PCS_OP_READ] = 20;
 	b.ops[PCS_OP_FSYNC] = 2, b.bad_records = 4;
+	b.ra_sync_windows = 11, b.ra_async_windows = 22, b.ra_mmap_windows = 33, b.ra_pages = 440;
+	b.ra_used = 110, b.ra_wasted = 55, b.major_faults = 66, b.dropped_pages = 77;
 	b.active_pages = 50, b.resident_pages = 310, b.last_t_ns = 9000;
 
 	pcs_stats_diff(&b, &a, &d);
 	assert_true(d.requests == 15 && d.hits == 10 && d.evictions == 0);
 	assert_true(d.ops[PCS_OP_READ] == 10 && d.ops[PCS_OP_FSYNC] == 2);
 	assert_true(d.bad_records == 3);
+	/* the readahead counters are counters too */
+	assert_true(d.ra_sync_windows == 10 && d.ra_async_windows == 20 && d.ra_mmap_windows == 30);
+	assert_true(d.ra_pages == 400 && d.ra_used == 100 && d.ra_wasted == 50);
+	assert_true(d.major_faults == 60 && d.dropped_pages == 70);
+	assert_true(pcs_stat_ratio(&d, field("ra_hit_ratio")) == 0.25);
 	assert_true(d.active_pages == 50 && d.resident_pages == 310);   /* gauges: later */
 	assert_true(d.first_t_ns == 2000 && d.last_t_ns == 9000);       /* the boundary */
 
@@ -480,6 +534,9 @@ fixture_setup(void **state)
 	m->hits = 300, m->read_hits = 250, m->write_hits = 50, m->misses = 100;
 	m->activations = 7, m->deactivations = 5, m->evictions = 90, m->reclaims = 3;
 	m->refaults = 11, m->refault_activations = 4;
+	m->ra_sync_windows = 2, m->ra_async_windows = 3, m->ra_mmap_windows = 1;
+	m->ra_pages = 64, m->ra_used = 40, m->ra_wasted = 8;
+	m->major_faults = 5, m->dropped_pages = 6;
 	m->ops[PCS_OP_READ] = 80, m->ops[PCS_OP_WRITE] = 20, m->ops[PCS_OP_MMAP_READ] = 9;
 	m->active_pages = 10, m->inactive_pages = 20, m->resident_pages = 30;
 	m->shadow_entries = 90;
@@ -514,6 +571,110 @@ render(const PcsReport *r, guint mask)
 	return g_string_free(out, FALSE);
 }
 
+static guint
+nr_params(void)
+{
+	guint n = 0;
+
+	for (const PcsParam *p = pcs_params(); p->name; p++)
+		n++;
+	return n;
+}
+
+static guint
+nr_stat_fields(void)
+{
+	guint n = 0;
+
+	for (const PcsStatField *f = pcs_stat_fields(); f->name; f++)
+		n++;
+	return n;
+}
+
+/* A field's value as the machine formats print it (an unknown time as `unknown`). */
+static char *
+machine_value(const PcsStats *s, const PcsStatField *f, const char *unknown)
+{
+	switch (f->kind) {
+	case PCS_STAT_COUNTER:
+	case PCS_STAT_GAUGE:
+		return g_strdup_printf("%" G_GUINT64_FORMAT, pcs_stat_u64(s, f));
+	case PCS_STAT_TIME:
+		if (pcs_stat_time(s, f) == PCS_TIME_UNKNOWN)
+			return g_strdup(unknown);
+		return g_strdup_printf("%" G_GINT64_FORMAT, pcs_stat_time(s, f));
+	case PCS_STAT_RATIO:
+	default:
+		return NULL;   /* compared as doubles */
+	}
+}
+
+/*
+ * The first stats object at or after `from` that starts `"<key>":{` holds exactly the fields of
+ * pcs_stat_fields(), each once, in order, with s's values, then "ops". Generic: a field
+ * added to the table needs no change here.
+ */
+static void
+assert_json_stats(const char *from, const char *key, const PcsStats *s)
+{
+	g_autofree char *open = g_strdup_printf("\"%s\":{", key);
+	const char *start = strstr(from, open), *end, *p;
+	guint nr_keys = 0;
+
+	assert_non_null(start);
+	start += strlen(open);
+	end = strstr(start, "\"ops\":{");
+	assert_non_null(end);
+	/* values are numbers or null: every '"' belongs to a key */
+	for (p = start; p < end; p++)
+		if (*p == '"')
+			nr_keys++;
+	assert_int_equal(nr_keys, 2 * nr_stat_fields());
+	p = start;
+	for (const PcsStatField *f = pcs_stat_fields(); f->name; f++) {
+		g_autofree char *k = g_strdup_printf("\"%s\":", f->name);
+		g_autofree char *want = machine_value(s, f, "null");
+
+		if (strncmp(p, k, strlen(k)) != 0)
+			fail_msg("%s: expected %s at '%.40s'", key, k, p);
+		p += strlen(k);
+		if (want) {
+			if (strncmp(p, want, strlen(want)) != 0 ||
+			    (p[strlen(want)] != ',' && p[strlen(want)] != '}'))
+				fail_msg("%s.%s: expected %s at '%.40s'", key, f->name, want, p);
+		} else {
+			char *num_end;
+
+			if (g_ascii_strtod(p, &num_end) != pcs_stat_ratio(s, f) || num_end == p)
+				fail_msg("%s.%s: expected %.17g at '%.40s'", key, f->name,
+				         pcs_stat_ratio(s, f), p);
+		}
+		p = strchr(p, ',');
+		assert_non_null(p);
+		p++;
+	}
+	assert_ptr_equal(p, end);
+}
+
+/* "config" holds every parameter once, in table order, as pcs_config_to_json_value(). */
+static void
+assert_json_config(const char *json, const PcsConfig *cfg)
+{
+	const char *p = strstr(json, "\"config\":{");
+
+	assert_non_null(p);
+	p += strlen("\"config\":{");
+	for (const PcsParam *q = pcs_params(); q->name; q++) {
+		g_autofree char *v = pcs_config_to_json_value(cfg, q);
+		g_autofree char *kv = g_strdup_printf("\"%s\":%s,", q->name, v);
+
+		if (strncmp(p, kv, strlen(kv)) != 0)
+			fail_msg("config: expected %s at '%.60s'", kv, p);
+		p += strlen(kv);
+	}
+	assert_true(g_str_has_prefix(p, "\"cache_pages\":"));
+}
+
 static void
 test_json_report(void **state)
 {
@@ -528,21 +689,31 @@ test_json_report(void **state)
 		"{\"format_version\":1,\"command\":\"replay\",\"trace\":{\"path\":\"traces/web.txt\","
 		"\"format\":\"text\",\"bytes\":1048576,\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"traces\":[{\"path\":\"traces/web.txt\","));
+	/* the config's head exactly (parameters added at the end of the table are checked by
+	 * assert_json_config() below), and its derived tail */
 	assert_contains(json,
 		"\"config\":{\"cache\":1073741824,\"policy\":\"two-list\",\"inactive_ratio\":\"auto\","
 		"\"reclaim_batch\":32,\"workingset\":true,\"warmup\":{\"requests\":0,\"ns\":0},"
-		"\"skip_bad\":0,\"cache_pages\":262144,\"inactive_ratio_effective\":3}");
+		"\"skip_bad\":0,\"readahead\":\"auto\",\"io_pages\":1310720,");
+	assert_contains(json, ",\"cache_pages\":262144,\"inactive_ratio_effective\":3},\"stats\":{");
 	assert_contains(json,
 		",\"stats\":{\"requests\":100,\"read_requests\":80,\"write_requests\":20,"
 		"\"request_hits\":60,\"accesses\":400,\"read_accesses\":300,\"write_accesses\":100,"
 		"\"hits\":300,\"read_hits\":250,\"write_hits\":50,\"misses\":100,\"hit_ratio\":0.75,"
 		"\"read_hit_ratio\":0.8333333333333334,\"write_hit_ratio\":0.5,"
 		"\"request_hit_ratio\":0.6,\"activations\":7,");
+	assert_contains(json,
+		",\"ra_sync_windows\":2,\"ra_async_windows\":3,\"ra_mmap_windows\":1,"
+		"\"ra_pages\":64,\"ra_used\":40,\"ra_wasted\":8,\"ra_hit_ratio\":0.625,"
+		"\"major_faults\":5,\"dropped_pages\":6,");
 	assert_contains(json, "\"shadow_entries\":90,\"first_t_ns\":1000000000,"
 	                "\"last_t_ns\":3500000000,\"ops\":{\"read\":80,\"write\":20,\"fsync\":0,");
 	assert_contains(json, "\"mmap-read\":9,");
 	assert_contains(json, "\"truncate\":0},\"files\":3}}\n");
 	assert_not_contains(json, "\"warmup\":{\"requests\":50");
+	/* every field of the table once, in order, with its value; every parameter likewise */
+	assert_json_stats(json, "stats", &fx->r.measured);
+	assert_json_config(json, &fx->cfg);
 
 	/* ratios read back exactly */
 	{
@@ -568,6 +739,9 @@ test_json_report_warmup(void **state)
 	assert_contains(json, "\"first_t_ns\":null,");
 	assert_contains(json, ",\"warmup\":{\"requests\":50,\"read_requests\":50,");
 	assert_contains(json, "\"hit_ratio\":0.3333333333333333,");  /* 50/150: 16 digits */
+	assert_json_stats(json, "stats", &fx->r.measured);
+	/* the warm-up phase comes after "stats" (the config has a "warmup" key too) */
+	assert_json_stats(strstr(json, "\"stats\":{"), "warmup", &fx->r.warmup);
 	assert_true(g_str_has_suffix(json, "\"truncate\":0}}}\n"));  /* no files in warm-up */
 	assert_contains(json, "\"traces\":[{\"path\":\"traces/web.txt\"");
 	assert_contains(json, "{\"path\":\"b, \\\"quoted\\\"\\nname.txt\",\"format\":\"pcsb\","
@@ -597,6 +771,8 @@ test_json_report_edge(void **state)
 	fx->cfg.inactive_ratio = 5;
 	fx->cfg.workingset = FALSE;
 	fx->cfg.warmup_ns = 5000000000;
+	assert_true(pcs_config_set(&fx->cfg, "readahead", "0", NULL));
+	assert_true(pcs_config_set(&fx->cfg, "io_pages", "256K", NULL));
 	json2 = render(&fx->r, PCS_OUTPUT_JSON);
 	assert_true(json_valid(json2));
 	assert_contains(json2, "\"path\":\"bad\\ufffd\\u0001.txt\"");
@@ -604,6 +780,18 @@ test_json_report_edge(void **state)
 	assert_contains(json2, "\"policy\":\"lru\",\"inactive_ratio\":5,");
 	assert_contains(json2, "\"workingset\":false,\"warmup\":{\"requests\":0,\"ns\":5000000000}");
 	assert_contains(json2, "\"inactive_ratio_effective\":5}");
+	/* a readahead that is not auto is a number of bytes, 0 included */
+	assert_contains(json2, "\"skip_bad\":0,\"readahead\":0,\"io_pages\":262144,");
+	assert_json_config(json2, &fx->cfg);
+	{
+		g_autofree char *json3 = NULL;
+
+		assert_true(pcs_config_set(&fx->cfg, "readahead", "128K", NULL));
+		json3 = render(&fx->r, PCS_OUTPUT_JSON);
+		assert_true(json_valid(json3));
+		assert_contains(json3, "\"readahead\":131072,");
+		assert_json_config(json3, &fx->cfg);
+	}
 }
 
 static void
@@ -619,14 +807,40 @@ test_csv_report(void **state)
 	header = g_ptr_array_index(records, 0);
 	row = g_ptr_array_index(records, 1);
 	assert_int_equal(header->len, row->len);
+	/* the header's head exactly; later parameters are checked generically below */
 	assert_true(g_str_has_prefix(csv, "format_version,command,trace_path,trace_format,"
 	                             "trace_bytes,trace_sha256,nr_traces,cache,policy,"
 	                             "inactive_ratio,reclaim_batch,workingset,warmup,skip_bad,"
-	                             "cache_pages,inactive_ratio_effective,requests,"));
+	                             "readahead,io_pages,"));
+	assert_contains(csv, ",cache_pages,inactive_ratio_effective,requests,read_requests,");
+	assert_contains(csv, ",refault_activations,ra_sync_windows,ra_async_windows,"
+	                "ra_mmap_windows,ra_pages,ra_used,ra_wasted,ra_hit_ratio,major_faults,"
+	                "dropped_pages,bad_records,");
+	/* every field once, in table order, right after the config, with its value */
 	for (const PcsStatField *f = pcs_stat_fields(); f->name; f++) {
-		assert_true(csv_column(header, f->name) >= 0);
-		assert_true(csv_column(header, f->name) > csv_column(header, "nr_traces"));
+		int col = csv_column(header, f->name);
+		g_autofree char *want = machine_value(&fx->r.measured, f, "");
+
+		assert_int_equal(col, csv_column(header, "requests") + (int) nr_fields);
+		assert_true(col > csv_column(header, "inactive_ratio_effective"));
+		if (want)
+			assert_string_equal(g_ptr_array_index(row, col), want);
+		else
+			assert_true(g_ascii_strtod(g_ptr_array_index(row, col), NULL) ==
+			            pcs_stat_ratio(&fx->r.measured, f));
 		nr_fields++;
+	}
+	/* and every parameter once, in table order, after the identity */
+	{
+		int col = csv_column(header, "nr_traces");
+
+		for (const PcsParam *p = pcs_params(); p->name; p++) {
+			g_autofree char *v = pcs_config_to_machine_text(&fx->cfg, p);
+
+			assert_int_equal(csv_column(header, p->name), ++col);
+			assert_string_equal(g_ptr_array_index(row, col), v);
+		}
+		assert_int_equal(csv_column(header, "cache_pages"), col + 1);
 	}
 	assert_string_equal(csv_get(records, "format_version"), "1");
 	assert_string_equal(csv_get(records, "command"), "replay");
@@ -640,15 +854,21 @@ test_csv_report(void **state)
 	assert_string_equal(csv_get(records, "workingset"), "true");
 	assert_string_equal(csv_get(records, "warmup"), "0");
 	assert_string_equal(csv_get(records, "inactive_ratio_effective"), "3");
+	assert_string_equal(csv_get(records, "readahead"), "auto");
+	assert_string_equal(csv_get(records, "io_pages"), "1310720");
 	assert_string_equal(csv_get(records, "hit_ratio"), "0.75");
+	assert_string_equal(csv_get(records, "ra_pages"), "64");
+	assert_string_equal(csv_get(records, "ra_hit_ratio"), "0.625");
+	assert_string_equal(csv_get(records, "major_faults"), "5");
 	assert_string_equal(csv_get(records, "first_t_ns"), "1000000000");
 	assert_string_equal(csv_get(records, "ops_read"), "80");
 	assert_string_equal(csv_get(records, "ops_mmap_read"), "9");
 	assert_string_equal(csv_get(records, "ops_direct_write"), "0");
 	assert_string_equal(csv_get(records, "files"), "3");
 	assert_int_equal(csv_column(header, "warmup_requests"), -1);
-	/* identity 7 + config (7 params + 2 derived) + fields + ops + files */
-	assert_int_equal(header->len, 7 + 9 + nr_fields + PCS_OP_COUNT + 1);
+	/* identity 7 + config (params + 2 derived) + fields + ops + files */
+	assert_true(nr_params() >= 9);
+	assert_int_equal(header->len, 7 + nr_params() + 2 + nr_fields + PCS_OP_COUNT + 1);
 }
 
 static void
@@ -672,7 +892,7 @@ test_csv_report_warmup(void **state)
 	header = g_ptr_array_index(records, 0);
 	row = g_ptr_array_index(records, 1);
 	assert_int_equal(header->len, row->len);
-	assert_int_equal(header->len, 7 + 9 + 2 * (nr_fields + PCS_OP_COUNT) + 1);
+	assert_int_equal(header->len, 7 + nr_params() + 2 + 2 * (nr_fields + PCS_OP_COUNT) + 1);
 	/* several traces: paths joined with ';', quoted as RFC 4180 says */
 	assert_string_equal(csv_get(records, "trace_path"),
 	                    "traces/web.txt;b, \"quoted\"\nname.txt");
@@ -685,8 +905,105 @@ test_csv_report_warmup(void **state)
 	assert_string_equal(csv_get(records, "warmup_hit_ratio"), "0.3333333333333333");
 	assert_string_equal(csv_get(records, "warmup_ops_read"), "50");
 	assert_string_equal(csv_get(records, "warmup_last_t_ns"), "1000000000");
+	assert_string_equal(csv_get(records, "warmup_ra_hit_ratio"), "0");   /* 0 / 0 */
+	assert_string_equal(csv_get(records, "ra_hit_ratio"), "0.625");
+	/* the warm-up fields: every one, in order, with its value */
+	{
+		int col = csv_column(header, "warmup_requests");
+
+		for (const PcsStatField *f = pcs_stat_fields(); f->name; f++, col++) {
+			g_autofree char *name = g_strconcat("warmup_", f->name, NULL);
+			g_autofree char *want = machine_value(&fx->r.warmup, f, "");
+
+			assert_int_equal(csv_column(header, name), col);
+			if (want)
+				assert_string_equal(g_ptr_array_index(row, col), want);
+			else
+				assert_true(g_ascii_strtod(g_ptr_array_index(row, col), NULL) ==
+				            pcs_stat_ratio(&fx->r.warmup, f));
+		}
+	}
 	/* warm-up columns come last */
 	assert_true(csv_column(header, "warmup_requests") > csv_column(header, "files"));
+}
+
+/* A field's value in the human table. Caller frees. */
+static char *
+human_value(const PcsStats *s, const PcsStatField *f)
+{
+	if (f->kind == PCS_STAT_RATIO)
+		return g_strdup_printf("%.2f%%", 100.0 * pcs_stat_ratio(s, f));
+	return g_strdup_printf("%" G_GUINT64_FORMAT, pcs_stat_u64(s, f));
+}
+
+/* TRUE when line is `label`, two or more spaces, then the values of the phases (separated by
+ * two or more spaces) and nothing else. */
+static gboolean
+is_row(const char *line, const char *label, const PcsStats *const *phases, guint n,
+       const PcsStatField *f)
+{
+	const char *p;
+
+	if (!g_str_has_prefix(line, label))
+		return FALSE;
+	p = line + strlen(label);
+	for (guint k = 0; k < n; k++) {
+		g_autofree char *v = human_value(phases[k], f);
+
+		if (p[0] != ' ' || p[1] != ' ')
+			return FALSE;
+		while (*p == ' ')
+			p++;
+		if (!g_str_has_prefix(p, v))
+			return FALSE;
+		p += strlen(v);
+	}
+	return *p == '\0';
+}
+
+/*
+ * Every field of pcs_stat_fields() but the times has exactly one row in the normal report,
+ * in table order, with its values (bad records only when there are some, after the rest).
+ * Generic: a field added to the table needs no change here.
+ */
+static void
+assert_normal_rows(const char *text, const PcsStats *const *phases, guint n)
+{
+	g_auto(GStrv) lines = g_strsplit(text, "\n", -1);
+	guint last = 0, nr_rows = 0;
+
+	for (const PcsStatField *f = pcs_stat_fields(); f->name; f++) {
+		g_autofree char *head = g_strconcat(f->label, "  ", NULL);
+		guint found = 0, at = 0;
+		gboolean shown = TRUE;
+
+		if (f->kind == PCS_STAT_TIME)
+			continue;
+		if (strcmp(f->name, "bad_records") == 0) {
+			shown = FALSE;
+			for (guint k = 0; k < n; k++)
+				shown |= pcs_stat_u64(phases[k], f) != 0;
+		}
+		for (guint i = 0; lines[i]; i++) {
+			if (!g_str_has_prefix(lines[i], head))
+				continue;
+			if (!is_row(lines[i], f->label, phases, n, f))
+				fail_msg("field %s: unexpected row '%s'", f->name, lines[i]);
+			found++;
+			at = i;
+		}
+		if (found != (shown ? 1u : 0u))
+			fail_msg("field %s ('%s'): %u rows, expected %u", f->name, f->label, found,
+			         shown ? 1u : 0u);
+		if (!shown)
+			continue;
+		if (at <= last)
+			fail_msg("field %s: row %u is not after row %u", f->name, at, last);
+		if (strcmp(f->name, "bad_records") != 0)
+			last = at;
+		nr_rows++;
+	}
+	assert_true(nr_rows > 0);
 }
 
 static void
@@ -697,8 +1014,26 @@ test_normal_report(void **state)
 
 	assert_true(g_str_has_prefix(text, "pcsim replay: traces/web.txt (text, 1M, sha256 "
 	                             "aaaaaaaaaaaa)\n"));
+	/* the exact golden: the configuration, wrapped before 100 columns (the head; parameters
+	 * added at the end of the table follow io_pages) */
 	assert_contains(text, "\ncache 1G (262144 pages), policy two-list, inactive_ratio "
-	                "auto (3), reclaim_batch 32, workingset on,\nwarmup 0, skip_bad 0\n\n");
+	                "auto (3), reclaim_batch 32, workingset on,\nwarmup 0, skip_bad 0, "
+	                "readahead auto, io_pages 1280K");
+	/* every parameter once, formatted */
+	for (const PcsParam *p = pcs_params(); p->name; p++) {
+		g_autofree char *v = pcs_config_format(&fx->cfg, p);
+		g_autofree char *item = g_strdup_printf("%s %s", p->name, v);
+		const char *at = strstr(text, item);
+
+		if (!at || (at != text && at[-1] != ' ' && at[-1] != '\n'))
+			fail_msg("the configuration lacks '%s'", item);
+	}
+	{
+		const PcsStats *phases[] = { &fx->r.measured };
+
+		assert_normal_rows(text, phases, 1);
+	}
+	assert_contains(text, "62.50%\n");        /* ra_hit_ratio 40 / 64 */
 	assert_contains(text, "hit ratio");
 	assert_contains(text, "75.00%\n");
 	assert_contains(text, "83.33%\n");
@@ -706,7 +1041,10 @@ test_normal_report(void **state)
 	assert_contains(text, "2.500 s\n");
 	assert_contains(text, "\nops\n");
 	assert_contains(text, "  mmap-read");
-	assert_not_contains(text, "truncate");     /* ops that never happened */
+	assert_contains(text, "\n  read  ");
+	assert_not_contains(text, "\n  truncate");  /* ops that never happened (the label
+	                                              * "pages dropped (fadvise, truncate)" stays) */
+	assert_not_contains(text, "\n  fsync");
 	assert_not_contains(text, "bad records");  /* none */
 	assert_not_contains(text, "warm-up");
 	assert_not_contains(text, "wall time");
@@ -736,6 +1074,11 @@ test_normal_report_warmup(void **state)
 	                             "  2. b, \"quoted\"\nname.txt (pcsb, 4K, sha256 bbbb"));
 	assert_contains(text, "warmup 50 requests");
 	assert_contains(text, "bad records skipped");
+	{
+		const PcsStats *phases[] = { &fx->r.warmup, &fx->r.measured };
+
+		assert_normal_rows(text, phases, 2);
+	}
 	assert_contains(text, "wall time 0.500 s, 300 requests/s, peak RSS 12M\n");
 	/* the column heads, and two values on the requests row */
 	lines = g_strsplit(text, "\n", -1);

@@ -16,7 +16,7 @@
 G_BEGIN_DECLS
 
 typedef struct {
-	/* requests: read, write and sendfile calls (pcs_op_is_request) */
+	/* requests: read, write, sendfile and mmap touches (pcs_op_is_request) */
 	guint64 requests;
 	guint64 read_requests;
 	guint64 write_requests;
