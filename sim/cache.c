@@ -727,10 +727,11 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 		do_request(c, ev, REQ_WRITE, TRUE);
 		break;
 	case PCS_OP_MMAP_READ:
-		do_request(c, ev, REQ_FAULT, FALSE);
-		break;
 	case PCS_OP_MMAP_WRITE:
-		do_request(c, ev, REQ_FAULT, TRUE);
+		/* A mapped range known only as a bound (strace sees mmap, not the touches) is
+		 * counted under ops; it accesses nothing. */
+		if (!(ev->flags & PCS_EVENT_BOUND))
+			do_request(c, ev, REQ_FAULT, ev->op == PCS_OP_MMAP_WRITE);
 		break;
 	case PCS_OP_OPEN:
 		/* A new open file description: file_ra_state_init(). */

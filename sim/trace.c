@@ -8,6 +8,7 @@
  *       |                                                     |
  *       1. open + fstat: a readable regular, non-empty file   ops->next(r, ev)
  *       2. read the head (64 KiB), hash the first MiB         | on PCS_TRACE_ERROR only:
+ *          (compressed: the head is decompressed, input.c)    |
  *       3. format given? look it up by name                   |   prefix "PATH:LINE: " or
  *          else every probe(path, head) scores 0..100;        |   "PATH: record N: "
  *          the best score wins, ties go to the earlier        v
@@ -32,8 +33,8 @@
  * input for error messages, and mmap of a whole file (declared in sim/trace/reader.h).
  *
  * Entry points: pcs_trace_formats, pcs_trace_format_by_name, pcs_trace_open, pcs_trace_next,
- * pcs_trace_progress, pcs_trace_close, pcs_trace_path/ops/bytes/sha256, pcs_trace_writer_new,
- * pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
+ * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256,
+ * pcs_trace_writer_new, pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
  */
 #include "config.h"
 
@@ -48,6 +49,7 @@
 #include <glib/gstdio.h>
 #include <pcsim/trace.h>
 
+#include "trace/input.h"
 #include "trace/reader.h"
 
 G_DEFINE_QUARK(pcs-trace-error-quark, pcs_trace_error)
@@ -59,6 +61,20 @@ static const PcsTraceOps *const trace_formats[] = {
 	&pcs_trace_text_ops,
 	&pcs_trace_pcsb_ops,
 	&pcs_trace_oracle_ops,
+	&pcs_trace_vscsi_ops,
+	&pcs_trace_msr_ops,
+	&pcs_trace_spc_ops,
+	&pcs_trace_systor_ops,
+	&pcs_trace_tencent_ops,
+	&pcs_trace_alibaba_ops,
+	&pcs_trace_disksim_ops,
+	&pcs_trace_lcs_csv_ops,
+	&pcs_trace_lcs_txt_ops,
+	&pcs_trace_lirs_ops,
+	&pcs_trace_arc_ops,
+	&pcs_trace_fio_ops,
+	&pcs_trace_blkparse_ops,
+	&pcs_trace_strace_ops,
 	NULL
 };
 
@@ -115,14 +131,12 @@ gboolean
 pcs_line_reader_init(PcsLineReader *lr, const char *path, GError **error)
 {
 	memset(lr, 0, sizeof *lr);
-	lr->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (lr->fd < 0) {
-		int e = errno;
-
-		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "cannot open: %s",
-			    g_strerror(e));
+	lr->in = pcs_input_open(path, error);
+	if (!lr->in) {
+		lr->fd = -1;
 		return FALSE;
 	}
+	lr->fd = pcs_input_fd(lr->in);
 	lr->buf = g_malloc(PCS_LINE_BUF_BYTES);
 	return TRUE;
 }
@@ -130,28 +144,26 @@ pcs_line_reader_init(PcsLineReader *lr, const char *path, GError **error)
 void
 pcs_line_reader_clear(PcsLineReader *lr)
 {
-	if (lr->buf && lr->fd >= 0)
-		close(lr->fd);
+	g_clear_pointer(&lr->in, pcs_input_close);
 	g_clear_pointer(&lr->buf, g_free);
 	lr->fd = -1;
 }
 
-/* Reads more bytes after buf[end); returns FALSE on a read error. Sets eof at the end. */
+double
+pcs_line_reader_progress(const PcsLineReader *lr)
+{
+	return lr->in ? pcs_input_progress(lr->in) : 1.0;
+}
+
+/* Reads more bytes after buf[end) through the decompressing input; returns FALSE on a read
+ * error or corrupt compressed data. Sets eof at the end. */
 static gboolean
 line_fill(PcsLineReader *lr, GError **error)
 {
-	ssize_t n;
+	gssize n = pcs_input_read(lr->in, lr->buf + lr->end, PCS_LINE_BUF_BYTES - lr->end, error);
 
-	do
-		n = read(lr->fd, lr->buf + lr->end, PCS_LINE_BUF_BYTES - lr->end);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		int e = errno;
-
-		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED, "read error: %s",
-			    g_strerror(e));
+	if (n < 0)
 		return FALSE;
-	}
 	if (n == 0)
 		lr->eof = TRUE;
 	lr->end += (gsize) n;
@@ -389,6 +401,16 @@ sniff_file(PcsTrace *t, guint8 *head, gsize *head_len, GError **error)
 			    "the file is empty, not a trace");
 		return FALSE;
 	}
+	/* Compressed (gzip, zstd, bzip2): the probes see the first decompressed bytes. */
+	if (pcs_input_detect(head, *head_len) != PCS_COMPRESS_NONE) {
+		if (!pcs_input_peek(t->path, head, PCS_TRACE_PROBE_BYTES, head_len, error))
+			return FALSE;
+		if (*head_len == 0) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "the file decompresses to nothing, not a trace");
+			return FALSE;
+		}
+	}
 	return TRUE;
 
 read_error:
@@ -502,6 +524,14 @@ pcs_trace_progress(PcsTrace *t)
 {
 	g_return_val_if_fail(t != NULL, 0.0);
 	return t->ops->progress ? t->ops->progress(t->r) : 0.0;
+}
+
+void
+pcs_trace_notes(PcsTrace *t, GString *out)
+{
+	g_return_if_fail(t != NULL && out != NULL);
+	if (t->ops->notes)
+		t->ops->notes(t->r, out);
 }
 
 void

@@ -1130,12 +1130,13 @@ test_oracle_errors(void **state)
 	Fixture *f = *state;
 	g_autoptr(GError) error = NULL;
 	g_autoptr(GByteArray) recs = oracle_records(3);
-	guint64 big = GUINT64_TO_LE(G_GUINT64_CONSTANT(1) << 52);
-	guint64 ok = GUINT64_TO_LE((G_GUINT64_CONSTANT(1) << 52) - 1);
+	guint64 big = GUINT64_TO_LE((G_GUINT64_CONSTANT(1) << 52) - 1);
+	guint64 ok = GUINT64_TO_LE((G_GUINT64_CONSTANT(1) << 52) - 2);
 	g_autofree char *path = NULL, *prefix = NULL;
 	PcsIoEvent ev;
 
-	/* obj_id 2^52 is refused (as record 2), 2^52 - 1 is the largest accepted. */
+	/* obj_id 2^52 - 1 is refused (as record 2: its end, 2^64, would wrap), 2^52 - 2 is the
+	 * largest accepted. */
 	memcpy(recs->data + 24 + 4, &big, 8);
 	memcpy(recs->data + 48 + 4, &ok, 8);
 	path = put_file(f, "big.oracleGeneral", recs->data, recs->len);
@@ -1148,9 +1149,9 @@ test_oracle_errors(void **state)
 		assert_int_equal(ev.offset_bytes, 100 * 4096);
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_ERROR);
 		check_error(&error, PCS_TRACE_ERROR_PARSE, prefix,
-			    "obj_id 4503599627370496 is too large");
+			    "obj_id 4503599627370495 is too large");
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_OK);
-		assert_int_equal(ev.offset_bytes, G_MAXUINT64 - 4095);
+		assert_int_equal(ev.offset_bytes, G_MAXUINT64 - 8191);
 		assert_int_equal(ev.t_ns, 1000000000);
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_EOF);
 	}

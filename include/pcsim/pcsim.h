@@ -11,5 +11,10 @@
 #include <pcsim/replay.h>
 #include <pcsim/report.h>
 #include <pcsim/gen.h>
+#include <pcsim/sweep.h>
+#include <pcsim/timeline.h>
+#include <pcsim/table.h>
+#include <pcsim/mrc.h>
+#include <pcsim/plot.h>
 
 #endif

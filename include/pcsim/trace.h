@@ -83,6 +83,10 @@ typedef struct {
 	double    (*progress)(gpointer r);
 	void      (*close)(gpointer r);
 	gboolean    position_is_line; /* TRUE: position() is a line number ("PATH:LINE:") */
+	/* Optional (may be NULL): appends what the reader noticed so far that a replay cannot
+	 * show, one "label: text\n" line each (records skipped and why, the device a block trace
+	 * was filtered to, failed system calls). Called after any next(), typically at EOF. */
+	void      (*notes)(gpointer r, GString *out);
 } PcsTraceOps;
 
 typedef struct PcsTrace PcsTrace;
@@ -105,6 +109,8 @@ PcsTrace *pcs_trace_open_full(const char *path, const char *format, const PcsTra
 /* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
 PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
 double pcs_trace_progress(PcsTrace *t);
+/* Appends the reader's notes (PcsTraceOps.notes) to out; nothing when it has none. */
+void pcs_trace_notes(PcsTrace *t, GString *out);
 void pcs_trace_close(PcsTrace *t);
 
 /* Identity of the trace, for reports: path, detected format, size in bytes and the sha256 of

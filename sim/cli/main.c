@@ -4,6 +4,9 @@
  *   pcsim replay TRACE... [options]    replay traces through the cache model (the main job)
  *   pcsim gen WORKLOAD -o FILE         write a deterministic synthetic trace
  *   pcsim trace info|cat|convert|formats FILE...
+ *   pcsim sweep TRACE... --set NAME=VALUES...   a parameter grid, in parallel
+ *   pcsim merge RESULTS...                     per-job sweep results into one file
+ *   pcsim plot RESULTS --kind KIND -o FILE     gnuplot plots of results and time series
  *
  * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
  */
@@ -25,6 +28,9 @@ static const PcsCommand commands[] = {
 	{ "replay", pcs_cmd_replay, "replay traces through the page-cache model, print statistics" },
 	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot)" },
 	{ "trace", pcs_cmd_trace, "look at and convert traces (info, cat, convert, formats)" },
+	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
+	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
+	{ "plot", pcs_cmd_plot, "plot results with gnuplot (mrc, heatmap, timeline, lists)" },
 	{ NULL, NULL, NULL },
 };
 

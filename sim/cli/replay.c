@@ -34,6 +34,10 @@ typedef struct {
 	char            *config_file;
 	char            *progress;
 	char            *trace_ra;
+	char            *interval;
+	char            *timeline;
+	char            *timeline_format;
+	char            *plot_dir;
 	gboolean         quiet;
 	gboolean         verbose;
 } ReplayOptions;
@@ -47,6 +51,10 @@ replay_options_clear(ReplayOptions *o)
 	g_free(o->config_file);
 	g_free(o->progress);
 	g_free(o->trace_ra);
+	g_free(o->interval);
+	g_free(o->timeline);
+	g_free(o->timeline_format);
+	g_free(o->plot_dir);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReplayOptions, replay_options_clear)
 
@@ -78,6 +86,7 @@ typedef struct {
 typedef struct {
 	FILE         *out;
 	PcsFileTable *files;
+	gboolean      folios;  /* add the folio order column */
 } RaLog;
 
 static void
@@ -91,8 +100,11 @@ on_ra(const PcsRaRecord *r, gpointer user)
 	else
 		fprintf(log->out, "%" G_GINT64_FORMAT, r->t_ns);
 	fprintf(log->out, " %u %s %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT
-		" %" G_GUINT64_FORMAT " %s\n", r->stream, name ? name : "?", r->trigger_page,
+		" %" G_GUINT64_FORMAT " %s", r->stream, name ? name : "?", r->trigger_page,
 		r->start, r->size, r->async_size, r->kind);
+	if (log->folios)
+		fprintf(log->out, " %u", r->order);
+	fputc('\n', log->out);
 }
 
 static void
@@ -132,7 +144,17 @@ pcs_cmd_replay(int argc, char **argv)
 		  "progress on stderr: auto (when a terminal), always, never", "WHEN" },
 		{ "trace-ra", 0, 0, G_OPTION_ARG_FILENAME, &o.trace_ra,
 		  "write every readahead decision to FILE: t_ns stream file trigger_page start size "
-		  "async_size kind", "FILE" },
+		  "async_size kind [order with --folios on]", "FILE" },
+		{ "interval", 0, 0, G_OPTION_ARG_STRING, &o.interval,
+		  "time series: one row every span of trace time (1s, 500ms) or N requests "
+		  "(100000req)", "WHEN" },
+		{ "timeline", 0, 0, G_OPTION_ARG_FILENAME, &o.timeline,
+		  "write the time series to FILE (JSON Lines, or CSV for FILE.csv)", "FILE" },
+		{ "timeline-format", 0, 0, G_OPTION_ARG_STRING, &o.timeline_format,
+		  "jsonl or csv, whatever FILE's name", "FORMAT" },
+		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot_dir,
+		  "write the time series (CSV), gnuplot scripts and plots (timeline, lists) into "
+		  "DIR (default --interval 10000req)", "DIR" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
 		  "no progress, warnings or notes on stderr", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
@@ -144,12 +166,14 @@ pcs_cmd_replay(int argc, char **argv)
 	g_autoptr(PcsReplay) rp = NULL;
 	g_autoptr(PcsFileTable) files = NULL;
 	g_autoptr(GString) out = NULL;
+	g_autoptr(PcsCliSeries) series = NULL;
 	const char *config_path;
 	guint formats = PCS_OUTPUT_NORMAL;
 	PcsProgressMode pmode = PCS_PROGRESS_AUTO;
 	PcsProgress prog;
 	PcsTraceIdent *idents;
 	ReplayUi ui = { 0 };
+	PcsTraceOptions topts = { 0 };  /* filled by the reader options; strings owned by ctx */
 	RaLog ra_log = { 0 };
 	PcsReport report = { 0 };
 	int nr_traces, status = PCS_EXIT_OK;
@@ -169,6 +193,7 @@ pcs_cmd_replay(int argc, char **argv)
 	/* The simulation parameters are the main options: --help lists them first. */
 	g_option_context_set_main_group(ctx, pcs_config_option_group(&cfg));
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, pcs_cli_trace_option_group(&topts));
 	if (!g_option_context_parse(ctx, &argc, &argv, &error)) {
 		pcs_cli_error(CMD, "%s", error->message);
 		return PCS_EXIT_USAGE;
@@ -192,6 +217,11 @@ pcs_cmd_replay(int argc, char **argv)
 	}
 	if (o.quiet)
 		pmode = PCS_PROGRESS_NEVER;
+	if (!pcs_cli_series_new(o.interval, o.timeline, o.timeline_format, o.plot_dir, &series,
+				&error)) {
+		pcs_cli_error(CMD, "%s", error->message);
+		return PCS_EXIT_USAGE;
+	}
 
 	/* 2. the cache */
 	rp = pcs_replay_new(&cfg, &error);
@@ -208,6 +238,7 @@ pcs_cmd_replay(int argc, char **argv)
 	ui.prog = &prog;
 	ui.quiet = o.quiet;
 	pcs_replay_set_progress(rp, on_progress, &ui);
+	pcs_cli_series_attach(series, rp);
 	if (o.trace_ra) {
 		g_autofree char *tmp = g_strconcat(o.trace_ra, ".tmp", NULL);
 
@@ -218,14 +249,17 @@ pcs_cmd_replay(int argc, char **argv)
 			return PCS_EXIT_FAILURE;
 		}
 		ra_log.files = files;
-		fputs("# t_ns stream file trigger_page start size async_size kind\n", ra_log.out);
+		ra_log.folios = cfg.folios;
+		fprintf(ra_log.out, "# t_ns stream file trigger_page start size async_size kind%s\n",
+			cfg.folios ? " order" : "");
 		pcs_cache_set_ra_trace(pcs_replay_cache(rp), on_ra, &ra_log);
 	}
 	pcs_replay_set_bad_record(rp, on_bad_record, &ui);
 	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK; i++) {
 		g_autofree char *label = nr_traces > 1 ?
 			g_strdup_printf("replay %d/%d", i + 1, nr_traces) : g_strdup("replay");
-		g_autoptr(PcsTrace) t = pcs_trace_open(argv[i + 1], o.format, files, &error);
+		g_autoptr(PcsTrace) t = pcs_trace_open_full(argv[i + 1], o.format, &topts, files,
+							    &error);
 
 		ui.label = label;
 		if (t) {
@@ -259,6 +293,7 @@ pcs_cmd_replay(int argc, char **argv)
 	if (status == PCS_EXIT_OK) {
 		gboolean complete;
 
+		pcs_cli_series_note_end(series);
 		pcs_replay_finish(rp, &report.warmup, &report.measured, &complete);
 		/* The effective configuration: --readahead auto as the trace level resolved it. */
 		cfg.readahead_bytes = pcs_cache_readahead_bytes(pcs_replay_cache(rp));
@@ -281,6 +316,9 @@ pcs_cmd_replay(int argc, char **argv)
 			status = PCS_EXIT_FAILURE;
 		}
 	}
+	/* 6. the time series and plots */
+	if (status == PCS_EXIT_OK)
+		status = pcs_cli_series_finish(series, CMD, o.quiet);
 	for (int i = 0; i < nr_traces; i++) {
 		g_free(idents[i].path);
 		g_free(idents[i].format);

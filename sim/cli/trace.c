@@ -1,9 +1,11 @@
 /*
  * trace.c - `pcsim trace`: look at traces and convert them between formats.
  *
- *   pcsim trace info FILE... [--format NAME] [--output-format normal|json]
- *       format, size, sha256 of the first MiB, records, distinct files and streams, records
- *       per op, time span. One pass over each trace, no cache model.
+ *   pcsim trace info FILE... [--format NAME] [--output-format normal|json] [--skip-bad N]
+ *       format, level (file or block), size, sha256 of the first MiB, records, distinct files
+ *       and streams, records per op, time span and duration, footprint (distinct pages the
+ *       data ops touch, and bytes), bad records skipped, the reader's notes. One pass over
+ *       each trace, no cache model.
  *   pcsim trace cat FILE [--format NAME]
  *       the trace as pcsim-text (with its "# pcsim trace v1" line) on stdout.
  *   pcsim trace convert FILE -o OUT [--to pcsim-bin|pcsim-text] [--format NAME]
@@ -16,7 +18,11 @@
  * holds a bad record or the output could not be written, 2 usage. Errors are printed as
  * "pcsim: PATH:LINE: message" (the trace layer puts the path and line in the message).
  * The first bad record stops a trace: info and convert are for checking and preparing traces,
- * so a silent skip would hide exactly what they are run to find.
+ * so a silent skip would hide exactly what they are run to find (info --skip-bad N skips
+ * and counts up to N, printing each).
+ *
+ * info, cat and convert take the trace reader options (--id-unit, --csv-spec, --blk-dev,
+ * --blk-event, --cwd; traceopts.c).
  *
  * Entry point: pcs_cmd_trace().
  */
@@ -26,6 +32,7 @@
 #include <string.h>
 
 #include <glib.h>
+#include <pcsim/config.h>
 #include <pcsim/trace.h>
 
 #include "cli.h"
@@ -105,7 +112,107 @@ typedef struct {
 	guint64     nr_unknown_time;
 	gint64      t_first_ns;     /* PCS_TIME_UNKNOWN when no record has a time */
 	gint64      t_last_ns;
+	guint64     nr_pages;       /* footprint: distinct (file, page) the data ops touch */
+	guint64     nr_pages_huge;  /* pages of requests too large to enumerate (upper bound) */
+	guint64     nr_bad;         /* records skipped under --skip-bad */
+	GString    *notes;          /* the reader's notes (pcs_trace_notes) */
 } TraceInfo;
+
+/*
+ * The footprint: the set of (file, page) pairs the data ops touch, as bitmaps of 512-page
+ * chunks (one 64-byte line of bits each) in an open-addressing table keyed by (file, chunk),
+ * linear probing, at most half full. Traces touch pages in runs and in dense ranges, so most
+ * lookups hit the last chunk used or a table that fits in cache; a sparse trace costs about
+ * 100 bytes per page touched. Cannot fail (g_malloc aborts).
+ */
+#define CHUNK_PAGE_SHIFT 9
+typedef struct {
+	guint64 chunk;     /* chunk + 1; 0 = empty slot */
+	guint32 file;
+	guint64 bits[(1u << CHUNK_PAGE_SHIFT) / 64];
+} PageChunk;
+
+typedef struct {
+	PageChunk *slots;
+	guint64    mask;
+	guint64    nr_chunks;
+	guint64    count;      /* pages in the set */
+	PageChunk *last;
+} PageSet;
+
+static void
+page_set_init(PageSet *ps)
+{
+	ps->mask = 1023;
+	ps->slots = g_new0(PageChunk, ps->mask + 1);
+	ps->nr_chunks = ps->count = 0;
+	ps->last = NULL;
+}
+
+static void
+page_set_clear(PageSet *ps)
+{
+	g_free(ps->slots);
+}
+
+static inline guint64
+chunk_hash(guint32 file, guint64 chunk)
+{
+	guint64 h = (chunk ^ ((guint64) file << 40)) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+
+	return h ^ (h >> 29);
+}
+
+/* The slot of (file, chunk + 1), or the empty slot where it would go. */
+static PageChunk *
+chunk_find(PageSet *ps, guint32 file, guint64 key)
+{
+	guint64 pos = chunk_hash(file, key) & ps->mask;
+
+	while (ps->slots[pos].chunk && (ps->slots[pos].chunk != key || ps->slots[pos].file != file))
+		pos = (pos + 1) & ps->mask;
+	return &ps->slots[pos];
+}
+
+static void
+page_set_grow(PageSet *ps)
+{
+	PageChunk *old = ps->slots;
+	guint64 n = ps->mask + 1;
+
+	ps->mask = n * 2 - 1;
+	ps->slots = g_new0(PageChunk, n * 2);
+	for (guint64 i = 0; i < n; i++)
+		if (old[i].chunk)
+			*chunk_find(ps, old[i].file, old[i].chunk) = old[i];
+	g_free(old);
+	ps->last = NULL;
+}
+
+static inline void
+page_set_add(PageSet *ps, guint32 file, guint64 page)
+{
+	guint64 key = (page >> CHUNK_PAGE_SHIFT) + 1;
+	guint64 bit = page & ((1u << CHUNK_PAGE_SHIFT) - 1), m = G_GUINT64_CONSTANT(1) << (bit & 63);
+	PageChunk *c = ps->last;
+
+	if (G_UNLIKELY(!c || c->chunk != key || c->file != file)) {
+		c = chunk_find(ps, file, key);
+		if (!c->chunk) {
+			c->chunk = key;
+			c->file = file;
+			if (++ps->nr_chunks * 2 > ps->mask) {
+				page_set_grow(ps);
+				c = chunk_find(ps, file, key);
+			}
+		}
+		ps->last = c;
+	}
+	if (!(c->bits[bit >> 6] & m)) {
+		c->bits[bit >> 6] |= m;
+		ps->count++;
+	}
+}
 
 /* A set of guint32 ids, with the last id cached: traces repeat files and streams in runs. */
 typedef struct {
@@ -124,16 +231,36 @@ id_set_add(IdSet *s, guint32 id)
 	s->have_last = TRUE;
 }
 
-/* Reads path to the end; FALSE with error at the first unreadable record. */
+/* Requests of at least this many pages are not enumerated into the footprint (a corrupt
+ * length must not make info run for hours); their pages are added as an upper bound. */
+#define HUGE_REQUEST_PAGES (G_GUINT64_CONSTANT(1) << 24)
+
+/* The ops whose OFFSET + LENGTH are data the page cache holds. */
 static gboolean
-info_one(const char *path, const char *format, TraceInfo *info, GError **error)
+is_data_op(PcsOp op)
+{
+	return op == PCS_OP_READ || op == PCS_OP_WRITE || op == PCS_OP_MMAP_READ ||
+	       op == PCS_OP_MMAP_WRITE || op == PCS_OP_DIRECT_READ ||
+	       op == PCS_OP_DIRECT_WRITE || op == PCS_OP_SENDFILE;
+}
+
+/*
+ * Reads path to the end; FALSE with error at the first unreadable record, or at the first
+ * after skip_bad bad records were skipped (each is printed as a warning).
+ */
+static gboolean
+info_one(const char *path, const char *format, const PcsTraceOptions *opts, guint64 skip_bad,
+	 TraceInfo *info, GError **error)
 {
 	g_autoptr(PcsFileTable) files = pcs_files_new();
-	g_autoptr(PcsTrace) t = pcs_trace_open(path, format, files, error);
+	g_autoptr(PcsTrace) t = pcs_trace_open_full(path, format, opts, files, error);
 	IdSet fileset = { g_hash_table_new(NULL, NULL), 0, FALSE };
 	IdSet streamset = { g_hash_table_new(NULL, NULL), 0, FALSE };
 	PcsTraceStatus st = PCS_TRACE_ERROR;
+	PageSet pages;
 	PcsIoEvent ev;
+
+	page_set_init(&pages);
 
 	info->path = g_strdup(path);
 	info->t_first_ns = info->t_last_ns = PCS_TIME_UNKNOWN;
@@ -142,8 +269,26 @@ info_one(const char *path, const char *format, TraceInfo *info, GError **error)
 		info->caps = pcs_trace_ops(t)->caps;
 		info->bytes = pcs_trace_bytes(t);
 		g_strlcpy(info->sha256, pcs_trace_sha256(t), sizeof info->sha256);
-		while ((st = pcs_trace_next(t, &ev, error)) == PCS_TRACE_OK) {
+		while ((st = pcs_trace_next(t, &ev, error)) != PCS_TRACE_EOF) {
+			if (st == PCS_TRACE_ERROR) {
+				if (info->nr_bad == skip_bad)
+					break;
+				info->nr_bad++;
+				pcs_cli_warn(NULL, "%s (skipped)", (*error)->message);
+				g_clear_error(error);
+				continue;
+			}
 			info->nr_records++;
+			if (is_data_op((PcsOp) ev.op) && ev.len_bytes && ev.file != G_MAXUINT32) {
+				guint64 first = ev.offset_bytes >> PCS_PAGE_SHIFT;
+				guint64 last = (ev.offset_bytes + ev.len_bytes - 1) >> PCS_PAGE_SHIFT;
+
+				if (last - first >= HUGE_REQUEST_PAGES)
+					info->nr_pages_huge += last - first + 1;
+				else
+					for (guint64 pg = first; pg <= last; pg++)
+						page_set_add(&pages, ev.file, pg);
+			}
 			info->nr_ops[ev.op]++;
 			if (ev.file != G_MAXUINT32)
 				id_set_add(&fileset, ev.file);
@@ -157,6 +302,12 @@ info_one(const char *path, const char *format, TraceInfo *info, GError **error)
 			}
 		}
 	}
+	if (t) {
+		info->notes = g_string_new(NULL);
+		pcs_trace_notes(t, info->notes);
+	}
+	info->nr_pages = pages.count;
+	page_set_clear(&pages);
 	info->nr_files = g_hash_table_size(fileset.set);
 	info->nr_streams = g_hash_table_size(streamset.set);
 	g_hash_table_destroy(fileset.set);
@@ -173,6 +324,8 @@ print_info_normal(GString *out, const TraceInfo *info)
 	caps_string(info->caps, caps, sizeof caps);
 	g_string_append_printf(out, "path:     %s\n", info->path);
 	g_string_append_printf(out, "format:   %s (%s)\n", info->format, caps);
+	g_string_append_printf(out, "level:    %s\n",
+			       info->caps & PCS_TRACE_CAP_FILES ? "file" : "block");
 	g_string_append_printf(out, "bytes:    %" G_GUINT64_FORMAT "\n", info->bytes);
 	g_string_append_printf(out, "sha256:   %s (first MiB)\n", info->sha256);
 	g_string_append_printf(out, "records:  %" G_GUINT64_FORMAT "\n", info->nr_records);
@@ -187,6 +340,24 @@ print_info_normal(GString *out, const TraceInfo *info)
 	if (info->nr_unknown_time && info->t_first_ns != PCS_TIME_UNKNOWN)
 		g_string_append_printf(out, "          %" G_GUINT64_FORMAT
 				       " records without a time\n", info->nr_unknown_time);
+	if (info->t_first_ns == PCS_TIME_UNKNOWN)
+		g_string_append(out, "duration: unknown\n");
+	else
+		g_string_append_printf(out, "duration: %.6f s\n",
+				       (double) (info->t_last_ns - info->t_first_ns) / 1e9);
+	g_string_append_printf(out, "footprint: %s%" G_GUINT64_FORMAT " pages, %" G_GUINT64_FORMAT
+			       " bytes\n", info->nr_pages_huge ? "at most " : "",
+			       info->nr_pages + info->nr_pages_huge,
+			       (info->nr_pages + info->nr_pages_huge) * PCS_PAGE_SIZE);
+	g_string_append_printf(out, "bad:      %" G_GUINT64_FORMAT " records skipped\n",
+			       info->nr_bad);
+	if (info->notes && info->notes->len) {
+		g_auto(GStrv) lines = g_strsplit(info->notes->str, "\n", -1);
+
+		for (unsigned i = 0; lines[i]; i++)
+			if (lines[i][0])
+				g_string_append_printf(out, "note:     %s\n", lines[i]);
+	}
 	g_string_append(out, "ops:      ");
 	for (unsigned op = 0; op < PCS_OP_COUNT; op++) {
 		if (!info->nr_ops[op])
@@ -229,9 +400,19 @@ print_info_json(GString *out, const TraceInfo *info)
 			       ",\n      \"sha256_first_mib\": \"%s\""
 			       ",\n      \"records\": %" G_GUINT64_FORMAT
 			       ",\n      \"files\": %" G_GUINT64_FORMAT
-			       ",\n      \"streams\": %" G_GUINT64_FORMAT ",\n      \"ops\": {",
+			       ",\n      \"streams\": %" G_GUINT64_FORMAT
+			       ",\n      \"level\": \"%s\""
+			       ",\n      \"footprint_pages\": %" G_GUINT64_FORMAT
+			       ",\n      \"footprint_bytes\": %" G_GUINT64_FORMAT
+			       ",\n      \"footprint_is_upper_bound\": %s"
+			       ",\n      \"bad_records\": %" G_GUINT64_FORMAT
+			       ",\n      \"ops\": {",
 			       info->bytes, info->sha256, info->nr_records, info->nr_files,
-			       info->nr_streams);
+			       info->nr_streams,
+			       info->caps & PCS_TRACE_CAP_FILES ? "file" : "block",
+			       info->nr_pages + info->nr_pages_huge,
+			       (info->nr_pages + info->nr_pages_huge) * PCS_PAGE_SIZE,
+			       info->nr_pages_huge ? "true" : "false", info->nr_bad);
 	for (unsigned op = 0; op < PCS_OP_COUNT; op++)
 		g_string_append_printf(out, "%s\"%s\": %" G_GUINT64_FORMAT, op ? ", " : "",
 				       pcs_op_name((PcsOp) op), info->nr_ops[op]);
@@ -252,11 +433,17 @@ cmd_info(int argc, char **argv)
 {
 	g_autofree char *format = NULL;
 	g_autofree char *output_format = NULL;
+	g_autofree char *skip_bad_text = NULL;
+	PcsTraceOptions opts = { 0 };
+	guint64 skip_bad = 0;
 	GOptionEntry entries[] = {
 		{ "format", 0, 0, G_OPTION_ARG_STRING, &format,
 		  "trace format (default: detected); see 'pcsim trace formats'", "NAME" },
 		{ "output-format", 0, 0, G_OPTION_ARG_STRING, &output_format,
 		  "normal or json (default normal)", "FMT" },
+		{ "skip-bad", 0, 0, G_OPTION_ARG_STRING, &skip_bad_text,
+		  "skip (and count) up to N bad records per trace instead of stopping at the "
+		  "first (default 0)", "N" },
 		{ NULL }
 	};
 	g_autoptr(GOptionContext) ctx = g_option_context_new("FILE... - describe traces");
@@ -265,8 +452,13 @@ cmd_info(int argc, char **argv)
 	int status = PCS_EXIT_OK, nr_shown = 0;
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, pcs_cli_trace_option_group(&opts));
 	if (!parse_options(ctx, &argc, &argv) || !check_format(format))
 		return PCS_EXIT_USAGE;
+	if (skip_bad_text && !pcs_parse_count(skip_bad_text, &skip_bad, NULL)) {
+		pcs_cli_error("trace", "--skip-bad: expected a count, got '%s'", skip_bad_text);
+		return PCS_EXIT_USAGE;
+	}
 	if (argc < 2) {
 		pcs_cli_error("trace", "info: expected at least one FILE");
 		return PCS_EXIT_USAGE;
@@ -285,7 +477,7 @@ cmd_info(int argc, char **argv)
 		g_autoptr(GError) error = NULL;
 		TraceInfo info = { 0 };
 
-		if (info_one(argv[i], format, &info, &error)) {
+		if (info_one(argv[i], format, &opts, skip_bad, &info, &error)) {
 			if (json) {
 				if (nr_shown)
 					g_string_append(out, ",\n");
@@ -301,6 +493,8 @@ cmd_info(int argc, char **argv)
 			status = PCS_EXIT_FAILURE;
 		}
 		g_free(info.path);
+		if (info.notes)
+			g_string_free(info.notes, TRUE);
 	}
 	if (json)
 		g_string_append(out, "\n  ]\n}\n");
@@ -316,11 +510,12 @@ cmd_info(int argc, char **argv)
 
 /* Copies every event of the trace at path into a writer on out ("-": stdout). */
 static int
-copy_trace(const char *path, const char *format, const char *out, const char *to)
+copy_trace(const char *path, const char *format, const PcsTraceOptions *opts, const char *out,
+	   const char *to)
 {
 	g_autoptr(PcsFileTable) files = pcs_files_new();
 	g_autoptr(GError) error = NULL;
-	g_autoptr(PcsTrace) t = pcs_trace_open(path, format, files, &error);
+	g_autoptr(PcsTrace) t = pcs_trace_open_full(path, format, opts, files, &error);
 	PcsTraceWriter *w;
 	PcsTraceStatus st;
 	PcsIoEvent ev;
@@ -358,17 +553,19 @@ cmd_cat(int argc, char **argv)
 		  "trace format (default: detected); see 'pcsim trace formats'", "NAME" },
 		{ NULL }
 	};
+	PcsTraceOptions opts = { 0 };
 	g_autoptr(GOptionContext) ctx =
 		g_option_context_new("FILE - print a trace as pcsim-text");
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, pcs_cli_trace_option_group(&opts));
 	if (!parse_options(ctx, &argc, &argv) || !check_format(format))
 		return PCS_EXIT_USAGE;
 	if (argc != 2) {
 		pcs_cli_error("trace", "cat: expected exactly one FILE");
 		return PCS_EXIT_USAGE;
 	}
-	return copy_trace(argv[1], format, "-", "pcsim-text");
+	return copy_trace(argv[1], format, &opts, "-", "pcsim-text");
 }
 
 static int
@@ -386,10 +583,12 @@ cmd_convert(int argc, char **argv)
 		  "input format (default: detected); see 'pcsim trace formats'", "NAME" },
 		{ NULL }
 	};
+	PcsTraceOptions opts = { 0 };
 	g_autoptr(GOptionContext) ctx =
 		g_option_context_new("FILE -o OUT - convert a trace to a pcsim format");
 
 	g_option_context_add_main_entries(ctx, entries, NULL);
+	g_option_context_add_group(ctx, pcs_cli_trace_option_group(&opts));
 	if (!parse_options(ctx, &argc, &argv) || !check_format(format))
 		return PCS_EXIT_USAGE;
 	if (argc != 2) {
@@ -410,7 +609,7 @@ cmd_convert(int argc, char **argv)
 		pcs_cli_error("trace", "convert: %s cannot go to standard output (-o -)", to);
 		return PCS_EXIT_USAGE;
 	}
-	return copy_trace(argv[1], format, output, to);
+	return copy_trace(argv[1], format, &opts, output, to);
 }
 
 /* ---- formats --------------------------------------------------------------------------- */

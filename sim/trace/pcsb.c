@@ -30,7 +30,10 @@
  * table; per record, everything pcs_trace_check_event() checks, a file index below count, and
  * time never going backwards. A bad record is reported and skipped; the next one is readable.
  *
- * The reader maps the file (MADV_SEQUENTIAL); next() decodes one record in place. The writer
+ * The reader maps the file (MADV_SEQUENTIAL); next() decodes one record in place. A compressed
+ * file (.pcsb.zst, .gz, .bz2; input.c) is read twice, streamed, never decompressed to disk: a
+ * first pass at open finds its size and keeps the name table, which follows the records, then
+ * next() decodes records from a refilled buffer; every check above is the same. The writer
  * streams records through stdio, then writes the name table, then seeks back to fill in the
  * header (which is why it cannot write to a pipe).
  *
@@ -45,6 +48,7 @@
 #include <glib.h>
 #include <pcsim/trace.h>
 
+#include "trace/input.h"
 #include "trace/reader.h"
 
 #define PCSB_MAGIC        "PCSIMTRB"
@@ -59,8 +63,9 @@
 /* ---- The reader ------------------------------------------------------------------------ */
 
 typedef struct {
-	const guint8 *base;
-	gsize         size;
+	PcsByteStream s;            /* the file: mapped, or decompressed through a buffer */
+	const guint8 *base;         /* the mapping (plain files), or NULL */
+	guint64       size;         /* of the (decompressed) data */
 	guint64       nr_records;
 	guint64       next;         /* index of the next record; position() is this (1-based) */
 	guint32       nr_names;
@@ -75,7 +80,7 @@ pcsb_close(gpointer p)
 
 	if (!r)
 		return;
-	pcs_trace_unmap_file(r->base, r->size);
+	pcs_byte_stream_clear(&r->s);
 	g_free(r->file_ids);
 	g_free(r);
 }
@@ -97,7 +102,52 @@ fail(PcsbReader *r, GError **error, const char *fmt, ...)
 }
 
 /*
- * 1. Map the file; check the header: size, magic, version, record size.
+ * The first pass over a compressed file: its decompressed size, and the bytes from
+ * names_off to the end (the name table, which pcsim-bin puts after the records). When
+ * names_off is not where the header says the records end, nothing is kept (open() then
+ * reports the mismatch). Fails on a read error, corrupt data, or a table over 64 MiB.
+ */
+static gboolean
+scan_compressed(const char *path, guint64 names_off, guint64 nr_records, guint64 *size,
+		GByteArray *table, GError **error)
+{
+	PcsInput *in = pcs_input_open(path, error);
+	gboolean want_table = nr_records <= (G_MAXUINT64 - PCSB_HEADER_BYTES) /
+		PCSB_RECORD_BYTES && names_off == PCSB_HEADER_BYTES + nr_records * PCSB_RECORD_BYTES;
+	guint64 skipped = 0;
+	guint8 buf[64 * 1024];
+
+	if (!in)
+		return FALSE;
+	if (!pcs_input_skip(in, want_table ? names_off : G_MAXUINT64, &skipped, error))
+		goto fail;
+	*size = skipped;
+	for (;;) {
+		gssize n = pcs_input_read(in, buf, sizeof buf, error);
+
+		if (n < 0)
+			goto fail;
+		if (n == 0)
+			break;
+		*size += (guint64) n;
+		if (table->len + (gsize) n > 64 * 1024 * 1024) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "the name table is larger than 64 MiB");
+			goto fail;
+		}
+		g_byte_array_append(table, buf, (guint) n);
+	}
+	pcs_input_close(in);
+	return TRUE;
+fail:
+	pcs_input_close(in);
+	return FALSE;
+}
+
+/*
+ * 1. Open the file (mapped, or streamed when compressed); check the header: size, magic,
+ *    version, record size. A compressed file is first read through once (scan_compressed)
+ *    for its size and name table.
  * 2. The records lie within the file and the name table starts right after them.
  * 3. Read the name table, bounds-checking every entry; intern each name and note its size.
  * 4. Nothing may follow the table.
@@ -107,31 +157,59 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	   GError **error)
 {
 	PcsbReader *r = g_new0(PcsbReader, 1);
-	guint64 names_off, pos, max_records;
+	g_autoptr(GByteArray) table = g_byte_array_new();
+	const guint8 *tbl, *head;
+	guint64 names_off, pos, max_records, tbl_off;
 	guint32 version, rec_size;
+	gssize have;
 
 	/* 1. */
-	if (!pcs_trace_map_file(path, &r->base, &r->size, error)) {
+	if (!pcs_byte_stream_open(&r->s, path, error)) {
 		g_free(r);
 		return NULL;
 	}
 	r->last_t_ns = PCS_TIME_UNKNOWN;
-	if (r->size < PCSB_HEADER_BYTES)
-		return fail(r, error, "truncated: %" G_GSIZE_FORMAT " bytes, shorter than the "
+	have = pcs_byte_stream_fill(&r->s, PCSB_HEADER_BYTES, error);
+	if (have < 0) {
+		pcsb_close(r);
+		return NULL;
+	}
+	head = r->s.pos;
+	r->size = (guint64) have;
+	if (!pcs_byte_stream_is_compressed(&r->s))
+		r->base = r->s.base;
+	if (have < PCSB_HEADER_BYTES)
+		return fail(r, error, "truncated: %" G_GUINT64_FORMAT " bytes, shorter than the "
 			    "%d-byte header", r->size, PCSB_HEADER_BYTES);
-	if (memcmp(r->base, PCSB_MAGIC, PCSB_MAGIC_LEN) != 0)
+	if (memcmp(head, PCSB_MAGIC, PCSB_MAGIC_LEN) != 0)
 		return fail(r, error, "bad magic (expected \"" PCSB_MAGIC "\")");
-	version = pcs_le32(r->base + 8);
+	version = pcs_le32(head + 8);
 	if (version != PCSB_VERSION)
 		return fail(r, error, "unsupported version %u (this pcsim reads %d)", version,
 			    PCSB_VERSION);
-	rec_size = pcs_le32(r->base + 12);
+	rec_size = pcs_le32(head + 12);
 	if (rec_size != PCSB_RECORD_BYTES)
 		return fail(r, error, "record size %u, expected %d", rec_size, PCSB_RECORD_BYTES);
 
 	/* 2. */
-	r->nr_records = pcs_le64(r->base + 16);
-	names_off = pcs_le64(r->base + 24);
+	r->nr_records = pcs_le64(head + 16);
+	names_off = pcs_le64(head + 24);
+	if (r->base) {
+		tbl = r->base;
+		tbl_off = 0;
+	} else {
+		g_autoptr(GError) scan_error = NULL;
+
+		if (!scan_compressed(path, names_off, r->nr_records, &r->size, table,
+				     &scan_error)) {
+			g_propagate_error(error, g_steal_pointer(&scan_error));
+			pcsb_close(r);
+			return NULL;
+		}
+		tbl = table->data;
+		tbl_off = names_off;
+	}
+	r->s.pos += PCSB_HEADER_BYTES;
 	max_records = (r->size - PCSB_HEADER_BYTES) / PCSB_RECORD_BYTES;
 	if (r->nr_records > max_records)
 		return fail(r, error, "truncated: the header promises %" G_GUINT64_FORMAT
@@ -145,7 +223,7 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	/* 3. */
 	if (r->size - pos < 4)
 		return fail(r, error, "truncated: no name table at offset %" G_GUINT64_FORMAT, pos);
-	r->nr_names = pcs_le32(r->base + pos);
+	r->nr_names = pcs_le32(tbl + (pos - tbl_off));
 	pos += 4;
 	if (r->nr_names > (r->size - pos) / 12)
 		return fail(r, error, "truncated: the name table promises %u names but the file "
@@ -158,15 +236,15 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 
 		if (r->size - pos < 12)
 			return fail(r, error, "truncated: name %u of %u is cut off", i, r->nr_names);
-		size_bytes = pcs_le64(r->base + pos);
-		len = pcs_le32(r->base + pos + 8);
+		size_bytes = pcs_le64(tbl + (pos - tbl_off));
+		len = pcs_le32(tbl + (pos - tbl_off) + 8);
 		pos += 12;
 		if (len == 0 || len > PCSB_MAX_NAME)
 			return fail(r, error, "name %u has length %u (expected 1..%d)", i, len,
 				    PCSB_MAX_NAME);
 		if (r->size - pos < len)
 			return fail(r, error, "truncated: name %u of %u is cut off", i, r->nr_names);
-		name = (const char *) r->base + pos;
+		name = (const char *) tbl + (pos - tbl_off);
 		if (memchr(name, '\0', len))
 			return fail(r, error, "name %u contains a NUL byte", i);
 		r->file_ids[i] = pcs_files_intern(files, name, len);
@@ -190,7 +268,21 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 
 	if (r->next == r->nr_records)
 		return PCS_TRACE_EOF;
-	rec = r->base + PCSB_HEADER_BYTES + r->next * PCSB_RECORD_BYTES;
+	if (G_UNLIKELY(r->s.end - r->s.pos < PCSB_RECORD_BYTES)) {
+		gssize n = pcs_byte_stream_fill(&r->s, PCSB_RECORD_BYTES, error);
+
+		if (G_UNLIKELY(n < PCSB_RECORD_BYTES)) {
+			r->next++;                    /* position() names this record */
+			if (n >= 0)
+				g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+					    "truncated: the data ends inside this record (did "
+					    "the file change while it was read?)");
+			r->nr_records = r->next;      /* nothing more can be read */
+			return PCS_TRACE_ERROR;
+		}
+	}
+	rec = r->s.pos;
+	r->s.pos += PCSB_RECORD_BYTES;
 	r->next++;
 
 	ev->t_ns = (gint64) pcs_le64(rec);

@@ -25,6 +25,22 @@
 extern const PcsTraceOps pcs_trace_text_ops;
 extern const PcsTraceOps pcs_trace_pcsb_ops;
 extern const PcsTraceOps pcs_trace_oracle_ops;
+/* Block traces (blockcsv.c), libCacheSim's (lcs.c), ARC and LIRS (lis.c). */
+extern const PcsTraceOps pcs_trace_msr_ops;
+extern const PcsTraceOps pcs_trace_spc_ops;
+extern const PcsTraceOps pcs_trace_systor_ops;
+extern const PcsTraceOps pcs_trace_tencent_ops;
+extern const PcsTraceOps pcs_trace_alibaba_ops;
+extern const PcsTraceOps pcs_trace_disksim_ops;
+extern const PcsTraceOps pcs_trace_lcs_csv_ops;
+extern const PcsTraceOps pcs_trace_lcs_txt_ops;
+extern const PcsTraceOps pcs_trace_vscsi_ops;
+extern const PcsTraceOps pcs_trace_arc_ops;
+extern const PcsTraceOps pcs_trace_lirs_ops;
+/* File-level recordings (fio.c, strace.c) and the block layer as blkparse prints it. */
+extern const PcsTraceOps pcs_trace_fio_ops;
+extern const PcsTraceOps pcs_trace_strace_ops;
+extern const PcsTraceOps pcs_trace_blkparse_ops;
 
 /* The longest line the text format accepts, without its newline. */
 #define PCS_TRACE_MAX_LINE (64 * 1024)
@@ -82,9 +98,11 @@ pcs_trace_op_notes_size(PcsOp op)
 	}
 }
 
-/* A buffered line reader over a file descriptor it owns. */
+/* A buffered line reader over a file it owns, decompressed on the fly (trace/input.h). */
+struct PcsInput;
 typedef struct {
-	int      fd;
+	int      fd;           /* the file's descriptor (owned by in), for fstat */
+	struct PcsInput *in;
 	char    *buf;          /* PCS_LINE_BUF_BYTES, allocated at init */
 	gsize    start, end;   /* unread bytes are buf[start..end) */
 	gboolean eof;
@@ -106,6 +124,8 @@ void pcs_line_reader_clear(PcsLineReader *lr);
 /* The next line, without its '\n', in *line (valid until the next call; not NUL-terminated). */
 PcsLineStatus pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *len,
 				   GError **error);
+/* Fraction 0..1 of the file consumed (of its compressed bytes when compressed). */
+double pcs_line_reader_progress(const PcsLineReader *lr);
 
 /* Parses s[0..len) as an unsigned decimal number. FALSE on an empty string, any byte that is
  * not a digit, or a value above G_MAXUINT64. Cannot fail otherwise. */
@@ -125,6 +145,91 @@ pcs_parse_u64(const char *s, gsize len, guint64 *out)
 			return FALSE;
 		v = v * 10 + d;
 	}
+	*out = v;
+	return TRUE;
+}
+
+/* Blanks between the fields of the text formats: space, tab, CR (CRLF files), VT, FF. */
+static inline gboolean
+pcs_is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* The next blank-separated token of [*p, end) in *tok, *tok_len; FALSE (and *p = end) when
+ * only blanks are left. Cannot fail. */
+static inline gboolean
+pcs_next_token(const char **p, const char *end, const char **tok, gsize *tok_len)
+{
+	const char *s = *p;
+
+	while (s < end && pcs_is_blank(*s))
+		s++;
+	if (s == end) {
+		*p = s;
+		return FALSE;
+	}
+	*tok = s;
+	while (s < end && !pcs_is_blank(*s))
+		s++;
+	*tok_len = (gsize) (s - *tok);
+	*p = s;
+	return TRUE;
+}
+
+/*
+ * Resolves path[0..len) against the directory dir (NULL or "": none) into out, lexically:
+ * an absolute path ignores dir; "." and empty components go, ".." removes the previous
+ * component (at "/" it stays "/"; in a relative result with nothing left to remove it is
+ * kept). No symlinks are followed and nothing touches the file system. The result has no
+ * trailing '/' (except "/" itself); an empty result is ".". Cannot fail. Defined in strace.c.
+ */
+void pcs_trace_path_resolve(GString *out, const char *dir, const char *path, gsize len);
+
+/*
+ * Parses s[0..len) as an unsigned decimal with an optional fraction ("12", "12.5", "12.")
+ * and returns it scaled by 10^frac_digits, rounded down: frac_digits 9 turns seconds into
+ * nanoseconds exactly, without a double. FALSE on an empty string, a sign, an exponent, any
+ * other byte, or a result above G_MAXINT64. Cannot fail otherwise.
+ */
+static inline gboolean
+pcs_parse_fixed(const char *s, gsize len, unsigned frac_digits, guint64 *out)
+{
+	guint64 v = 0;
+	gsize i = 0;
+	unsigned k = 0;
+	gboolean digits = FALSE;
+
+	for (; i < len && s[i] != '.'; i++) {
+		unsigned d = (unsigned char) s[i] - '0';
+
+		if (d > 9 || v > ((guint64) G_MAXINT64 - d) / 10)
+			return FALSE;
+		v = v * 10 + d;
+		digits = TRUE;
+	}
+	if (i < len)
+		i++;                         /* the '.' */
+	for (; i < len; i++) {
+		unsigned d = (unsigned char) s[i] - '0';
+
+		if (d > 9)
+			return FALSE;
+		digits = TRUE;
+		if (k < frac_digits) {
+			if (v > ((guint64) G_MAXINT64 - d) / 10)
+				return FALSE;
+			v = v * 10 + d;
+			k++;
+		}
+	}
+	for (; k < frac_digits; k++) {
+		if (v > (guint64) G_MAXINT64 / 10)
+			return FALSE;
+		v *= 10;
+	}
+	if (!digits)
+		return FALSE;
 	*out = v;
 	return TRUE;
 }
