@@ -397,6 +397,9 @@ typedef struct {
 	PcsFileTable *files;        /* borrowed */
 	guint64       size_bytes;   /* of the file, for progress */
 	gint64        last_t_ns;    /* last known time */
+	char          last_name[64]; /* the last record's file name and id (interning cache) */
+	gsize         last_name_len;
+	guint32       last_file;     /* G_MAXUINT32: none */
 	GHashTable   *stream_ids;   /* guint64 stream= key (owned) -> dense id + 1 */
 	GArray       *file_stream;  /* file id -> dense id of its default stream, or G_MAXUINT32 */
 	guint32       all_stream;   /* default stream of "sync -", or G_MAXUINT32 */
@@ -420,6 +423,7 @@ text_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 		r->size_bytes = (guint64) st.st_size;
 	r->files = files;
 	r->last_t_ns = PCS_TIME_UNKNOWN;
+	r->last_file = G_MAXUINT32;
 	r->stream_ids = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	r->file_stream = g_array_new(FALSE, FALSE, sizeof(guint32));
 	r->all_stream = G_MAXUINT32;
@@ -546,7 +550,21 @@ text_next(gpointer p, PcsIoEvent *ev, GError **error)
 		r->last_t_ns = rec.t_ns;
 	}
 
-	file = rec.all_files ? G_MAXUINT32 : pcs_files_intern(r->files, rec.file, rec.file_len);
+	if (rec.all_files) {
+		file = G_MAXUINT32;
+	} else if (rec.file_len == r->last_name_len && r->last_file != G_MAXUINT32 &&
+		   memcmp(rec.file, r->last_name, rec.file_len) == 0) {
+		file = r->last_file;  /* the same file as the last record: no hash lookup */
+	} else {
+		file = pcs_files_intern(r->files, rec.file, rec.file_len);
+		if (rec.file_len <= sizeof r->last_name) {
+			memcpy(r->last_name, rec.file, rec.file_len);
+			r->last_name_len = rec.file_len;
+			r->last_file = file;
+		} else {
+			r->last_file = G_MAXUINT32;
+		}
+	}
 	if (pcs_trace_op_notes_size(rec.op))
 		pcs_files_note_size(r->files, file, rec.offset + rec.len);
 	else if (rec.op == PCS_OP_TRUNCATE)
