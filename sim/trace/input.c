@@ -51,6 +51,25 @@
 #define STREAM_BUF_BYTES (1024 * 1024)
 #define STREAM_MAX_WANT  (STREAM_BUF_BYTES / 2)
 
+/*
+ * Decoding runs in a thread of its own, a few chunks ahead of the reader, so decompression
+ * and parsing overlap on two cores. Chunks circulate: free_q -> worker (decodes) -> full_q ->
+ * reader (consumes) -> free_q. A chunk carries its bytes, the end of the data, or the error
+ * that stopped decoding (after its bytes), and how far into the compressed file its end is.
+ */
+#define CHUNK_BYTES (1024 * 1024)
+#define NR_CHUNKS   4
+
+typedef struct {
+	guint8  *data;
+	gsize    len;
+	gboolean eof;       /* no data after this chunk */
+	GError  *error;     /* decoding failed after this chunk's data */
+	guint64  raw_used;  /* compressed bytes consumed to produce up to the chunk's end */
+} Chunk;
+
+static void decoder_thread_stop(PcsInput *in);
+
 struct PcsInput {
 	int            fd;
 	PcsCompression comp;
@@ -64,6 +83,14 @@ struct PcsInput {
 	ZSTD_DCtx     *zd;
 	bz_stream      bz;
 	gboolean       z_init, bz_init;
+	/* the decoder thread (compressed input only; started by the first read) */
+	GThread       *worker;
+	GAsyncQueue   *full_q;        /* Chunk*: decoded, in order */
+	GAsyncQueue   *free_q;        /* Chunk*: to fill */
+	Chunk         *cur;           /* the chunk the reader is consuming */
+	gsize          cur_pos;
+	gint           stop;          /* atomic: close() asks the worker to end */
+	guint64        used_raw;      /* compressed bytes behind what the reader consumed */
 };
 
 PcsCompression
@@ -190,6 +217,7 @@ pcs_input_close(PcsInput *in)
 {
 	if (!in)
 		return;
+	decoder_thread_stop(in);
 	if (in->z_init)
 		inflateEnd(&in->z);
 	if (in->bz_init)
@@ -300,21 +328,11 @@ decode_step(PcsInput *in, guint8 *out, gsize len, gsize *produced, gboolean *mem
  *    file ends inside a member (truncated).
  * 4. Return as soon as some bytes were produced.
  */
-gssize
-pcs_input_read(PcsInput *in, void *buf, gsize len, GError **error)
+static gssize
+decode_read(PcsInput *in, void *buf, gsize len, GError **error)
 {
 	guint8 *out = buf;
 
-	/* 1. */
-	if (in->comp == PCS_COMPRESS_NONE) {
-		gssize n = read_some(in->fd, buf, len);
-
-		if (n < 0)
-			set_errno_error(error, "read error", errno);
-		else
-			in->raw_read += (guint64) n;
-		return n;
-	}
 	while (!in->done && len > 0) {
 		gsize produced = 0;
 		gboolean member_end;
@@ -343,6 +361,136 @@ pcs_input_read(PcsInput *in, void *buf, gsize len, GError **error)
 			return (gssize) produced;
 	}
 	return 0;
+}
+
+/* The decoder thread: fills free chunks until the data ends, fails, or close() stops it. */
+static gpointer
+decoder_main(gpointer data)
+{
+	PcsInput *in = data;
+
+	for (;;) {
+		Chunk *ch = g_async_queue_pop(in->free_q);
+
+		if (g_atomic_int_get(&in->stop)) {
+			g_async_queue_push(in->free_q, ch);
+			return NULL;
+		}
+		ch->len = 0;
+		ch->eof = FALSE;
+		while (ch->len < CHUNK_BYTES) {
+			gssize n = decode_read(in, ch->data + ch->len, CHUNK_BYTES - ch->len,
+					       &ch->error);
+
+			if (n < 0)
+				break;
+			if (n == 0) {
+				ch->eof = TRUE;
+				break;
+			}
+			ch->len += (gsize) n;
+		}
+		ch->raw_used = in->raw_read - (in->raw_len - in->raw_pos);
+		g_async_queue_push(in->full_q, ch);
+		if (ch->eof || ch->error)
+			return NULL;
+	}
+}
+
+static void
+chunk_free(gpointer p)
+{
+	Chunk *ch = p;
+
+	g_free(ch->data);
+	if (ch->error)
+		g_error_free(ch->error);
+	g_free(ch);
+}
+
+static void
+decoder_thread_start(PcsInput *in)
+{
+	in->full_q = g_async_queue_new();
+	in->free_q = g_async_queue_new();
+	for (int i = 0; i < NR_CHUNKS; i++) {
+		Chunk *ch = g_new0(Chunk, 1);
+
+		ch->data = g_malloc(CHUNK_BYTES);
+		g_async_queue_push(in->free_q, ch);
+	}
+	in->worker = g_thread_new("pcsim-decoder", decoder_main, in);
+}
+
+/* close(): stops the worker (waking it with a spare chunk if it waits) and frees chunks. */
+static void
+decoder_thread_stop(PcsInput *in)
+{
+	Chunk *ch;
+
+	if (!in->worker)
+		return;
+	g_atomic_int_set(&in->stop, 1);
+	if (in->cur) {
+		g_async_queue_push(in->free_q, in->cur);
+		in->cur = NULL;
+	} else {
+		/* every chunk may be full and unread: hand one back so the worker can wake */
+		ch = g_async_queue_try_pop(in->full_q);
+		if (ch)
+			g_async_queue_push(in->free_q, ch);
+	}
+	g_thread_join(in->worker);
+	in->worker = NULL;
+	while ((ch = g_async_queue_try_pop(in->full_q)))
+		chunk_free(ch);
+	while ((ch = g_async_queue_try_pop(in->free_q)))
+		chunk_free(ch);
+	g_async_queue_unref(in->full_q);
+	g_async_queue_unref(in->free_q);
+}
+
+/*
+ * Plain files are read directly. Compressed ones come from the decoder thread's chunks: the
+ * bytes of a chunk first, then its end of data or its error, exactly as decode_read() would
+ * have returned them in this thread.
+ */
+gssize
+pcs_input_read(PcsInput *in, void *buf, gsize len, GError **error)
+{
+	if (in->comp == PCS_COMPRESS_NONE) {
+		gssize n = read_some(in->fd, buf, len);
+
+		if (n < 0)
+			set_errno_error(error, "read error", errno);
+		else
+			in->raw_read += (guint64) n;
+		return n;
+	}
+	if (!in->worker)
+		decoder_thread_start(in);
+	for (;;) {
+		if (!in->cur) {
+			in->cur = g_async_queue_pop(in->full_q);
+			in->cur_pos = 0;
+		}
+		if (in->cur_pos < in->cur->len) {
+			gsize n = MIN(len, in->cur->len - in->cur_pos);
+
+			memcpy(buf, in->cur->data + in->cur_pos, n);
+			in->cur_pos += n;
+			in->used_raw = in->cur->raw_used;
+			return (gssize) n;
+		}
+		if (in->cur->error) {
+			g_propagate_error(error, g_error_copy(in->cur->error));
+			return -1;
+		}
+		if (in->cur->eof)
+			return 0;
+		g_async_queue_push(in->free_q, in->cur);
+		in->cur = NULL;
+	}
 }
 
 gboolean
@@ -409,7 +557,8 @@ pcs_input_fd(const PcsInput *in)
 double
 pcs_input_progress(const PcsInput *in)
 {
-	guint64 used = in->raw_read - (in->raw_len - in->raw_pos);
+	/* compressed: the decoder thread owns raw[]; the reader's position is the chunk's */
+	guint64 used = in->comp == PCS_COMPRESS_NONE ? in->raw_read : in->used_raw;
 
 	if (in->file_size == 0)
 		return 1.0;
