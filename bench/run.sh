@@ -5,7 +5,8 @@
 # (gen_block_trace, floor_lru) into bench/out/, generates the standard trace once (20,000,000
 # requests over 1,959,341 distinct 4 KiB blocks; reused when present), then at 10% and 50% of the
 # footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
-# --reclaim-batch 1, and prints medians. Throughput is reported as a ratio to floor_lru in the
+# --reclaim-batch 1, and prints medians; then readahead's cost (off vs 128K) and parsing
+# throughput of `pcsim trace info` on the trace in four encodings. Throughput is reported as a ratio to floor_lru in the
 # same run, since absolute numbers only describe the machine. Exits non-zero when pcsim's lru
 # does not hit exactly as often as floor_lru (which matches libCacheSim's LRU). The table is
 # also written to bench/out/results.txt. Needs bash, gcc, awk, sed and /usr/bin/time.
@@ -118,5 +119,44 @@ done
 if [ "$status" -eq 0 ]; then
 	echo "check: pcsim lru --reclaim-batch 1 hits == floor_lru hits at every size: OK" >>"$results"
 fi
+
+# Readahead's cost: two-list at 10% with --readahead 128K against off (the block trace's
+# default), in requests/s; readahead reads pages ahead, so the model itself does more work.
+{
+	echo
+	echo "readahead (two-list, 195934 pages): requests/s off vs 128K"
+	for ra in 0 128K; do
+		m=$(measure "$out/ra.json" "$pcsim" replay "$trace" --format oracle-general \
+			--cache $((195934 * 4096)) --readahead "$ra" -q --output-format json --progress never)
+		read -r wall _ <<<"$m"
+		printf '  readahead %-5s %11s requests/s  ra_pages %s\n' "$ra" \
+			"$(awk -v n="$(json_stat "$out/ra.json" requests)" -v t="$wall" \
+				'BEGIN { printf "%.0f", n / t }')" "$(json_stat "$out/ra.json" ra_pages)"
+	done
+} >>"$results"
+
+# Parsing throughput with `pcsim trace info`: the standard trace as oracleGeneral, as pcsim's
+# binary and text formats, and zstd-compressed.
+parse() {
+	local label=$1 file=$2 m wall
+	m=$(measure "$out/info.txt" "$pcsim" trace info "$file")
+	read -r wall _ <<<"$m"
+	printf '  %-28s %8.1f MB/s %12s records/s\n' "$label" \
+		"$(awk -v b="$(wc -c <"$file")" -v t="$wall" 'BEGIN { print b / t / 1e6 }')" \
+		"$(awk -v n=20000000 -v t="$wall" 'BEGIN { printf "%.0f", n / t }')"
+}
+[ -f "$out/synth.pcsb" ] || "$pcsim" trace convert "$trace" -o "$out/synth.pcsb"
+[ -f "$out/synth.txt" ] || "$pcsim" trace convert "$trace" --to pcsim-text -o "$out/synth.txt"
+if command -v zstd >/dev/null 2>&1; then
+	[ -f "$out/synth.pcsb.zst" ] || zstd -q -3 "$out/synth.pcsb" -o "$out/synth.pcsb.zst"
+fi
+{
+	echo
+	echo "parsing (pcsim trace info, 20M records):"
+	parse oracle-general "$trace"
+	parse pcsim-bin "$out/synth.pcsb"
+	[ -f "$out/synth.pcsb.zst" ] && parse "pcsim-bin, zstd" "$out/synth.pcsb.zst"
+	parse pcsim-text "$out/synth.txt"
+} >>"$results"
 cat "$results"
 exit "$status"
