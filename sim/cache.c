@@ -82,10 +82,11 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 	guint64 nr = pcs_config_cache_pages(cfg);
 	PcsCache *c;
 
-	if (nr < cfg->reclaim_batch || nr > G_MAXINT32) {
+	/* The index (pages + shadows, at most half full) must stay within 2^32 slots. */
+	if (nr < cfg->reclaim_batch || nr > (G_GUINT64_CONSTANT(1) << 30) - 4096) {
 		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
 			    "a cache of %" G_GUINT64_FORMAT " pages cannot work: it needs at least "
-			    "reclaim_batch (%u) and at most 2^31 pages", nr, cfg->reclaim_batch);
+			    "reclaim_batch (%u) and at most 2^30 - 4096 pages", nr, cfg->reclaim_batch);
 		return NULL;
 	}
 	c = g_new0(PcsCache, 1);
@@ -221,7 +222,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	c->pages[s].key.index = index;
 	c->pages[s].flags = flags;
 	c->pages[s].order = 0;
-	if (c->index.slots[pos] == 0) {
+	if (pcs_index_at(&c->index, pos) == 0) {
 		pcs_index_insert_at(&c->index, pos, s);
 	} else {
 		/* workingset_refault(), mm/workingset.c: the slot holds this page's shadow. */
@@ -234,7 +235,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 
 			c->stats.refaults++;
 			c->lops->counts(c->lists, &active_pages, &inactive_pages);
-			if (nonresident_age(c) - sh.clock <= active_pages) {
+			if (pcs_shadow_distance(&sh, nonresident_age(c)) <= active_pages) {
 				active = TRUE;
 				c->stats.refault_activations++;
 			}
@@ -288,7 +289,7 @@ folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order, const guint16
 			c->pages[t].flags |= PCS_PG_TAIL;
 			c->pages[t].prev = head;
 		}
-		if (c->index.slots[pos] == 0) {
+		if (pcs_index_at(&c->index, pos) == 0) {
 			pcs_index_insert_at(&c->index, pos, t);
 		} else {
 			PcsShadowEntry sh;
@@ -300,7 +301,7 @@ folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order, const guint16
 
 				c->stats.refaults += nr;
 				c->lops->counts(c->lists, &active_pages, &inactive_pages);
-				if (nonresident_age(c) - sh.clock <= active_pages) {
+				if (pcs_shadow_distance(&sh, nonresident_age(c)) <= active_pages) {
 					active = TRUE;
 					c->stats.refault_activations += nr;
 				}
@@ -455,7 +456,7 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 	}
 	for (; i < end; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos];
+		guint32 v = pcs_index_at(&c->index, pos);
 		guint16 flags;
 
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
@@ -519,7 +520,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	}
 	for (guint64 i = first; i <= last; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos], s, h;
+		guint32 v = pcs_index_at(&c->index, pos), s, h;
 		guint flags = kind == REQ_WRITE ? 0 : PCS_ACCESS_MARK;
 		gboolean hit;
 
@@ -632,7 +633,7 @@ drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl, gboolean
 	last_excl = MIN(last_excl, file_get(c, file)->pages_end);
 	for (guint64 i = first; i < last_excl; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = c->index.slots[pos], h;
+		guint32 v = pcs_index_at(&c->index, pos), h;
 		const PcsPage *hp;
 
 		if (v == 0)
@@ -813,8 +814,8 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 		}
 		if (i + PREFETCH_KEY < n && evs[i + PREFETCH_KEY].offset_bytes != PCS_NONE) {
 			const PcsIoEvent *e = &evs[i + PREFETCH_KEY];
-			guint32 v = *pcs_index_home(&c->index, e->file,
-						    e->offset_bytes >> PCS_PAGE_SHIFT);
+			guint32 v = pcs_index_slot_entry(*pcs_index_home(&c->index, e->file,
+									 e->offset_bytes >> PCS_PAGE_SHIFT));
 
 			if (v != 0)
 				__builtin_prefetch(pcs_index_key(&c->index, v - 1));

@@ -19,7 +19,8 @@ pcs_index_init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_str
 {
 	guint64 size = pcs_roundup_pow2(MAX(capacity * 2, 16));
 
-	ix->slots = pcs_alloc_big(size * sizeof(guint32));
+	g_assert(size <= (G_GUINT64_CONSTANT(1) << 32));  /* homes come from 32 hash bits */
+	ix->slots = pcs_alloc_big(size * sizeof(guint64));
 	ix->mask = size - 1;
 	ix->base[0] = pages;
 	ix->stride[0] = page_stride;
@@ -44,16 +45,13 @@ pcs_index_remove_at(PcsIndex *ix, guint64 hole)
 	ix->slots[hole] = 0;
 	ix->count--;
 	for (;;) {
-		guint32 v;
-		guint64 home;
-		const PcsKey *k;
+		guint64 v, home;
 
 		j = (j + 1) & ix->mask;
 		v = ix->slots[j];
 		if (v == 0)
 			return;
-		k = pcs_index_key(ix, v - 1);
-		home = pcs_page_hash(k->file, k->index) & ix->mask;
+		home = (guint32) v & ix->mask;  /* the hash bits in the slot: no key read */
 		/* Move back unless home lies cyclically in (hole, j]. */
 		if (((j - home) & ix->mask) >= ((j - hole) & ix->mask)) {
 			ix->slots[hole] = v;

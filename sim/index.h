@@ -8,8 +8,12 @@
  * PcsKey at base[tag] + slot * stride[tag] (the page slab or the shadow ring).
  *
  * Linear probing over a power-of-two table kept at most half full; deletion shifts entries
- * back (no tombstones), so lookups stay short however long the replay runs. Nothing is
- * allocated after pcs_index_init().
+ * back (no tombstones), so lookups stay short however long the replay runs. Each 64-bit slot
+ * holds the entry (high half, + 1; 0 is empty) and the low 32 bits of the key's hash, so a
+ * probe compares keys only when the hashes agree, and a deletion finds where a displaced
+ * entry belongs without reading its key: the index rarely touches the page slab or the
+ * shadow ring it does not need. Tables are at most 2^32 slots. Nothing is allocated after
+ * pcs_index_init().
  */
 #ifndef PCSIM_INDEX_H
 #define PCSIM_INDEX_H
@@ -23,7 +27,7 @@
 #define PCS_INDEX_SLOT(entry) ((entry) & ~PCS_INDEX_SHADOW)
 
 typedef struct {
-	guint32       *slots;     /* 0 = empty, else entry + 1 */
+	guint64       *slots;     /* 0 = empty, else (entry + 1) << 32 | low 32 bits of the hash */
 	guint64        mask;
 	const guint8  *base[2];   /* keys of untagged / shadow-tagged entries */
 	gsize          stride[2];
@@ -46,10 +50,24 @@ pcs_index_key(const PcsIndex *ix, guint32 entry)
 }
 
 /* Where (file, index) would be probed first: for prefetching ahead of a lookup. */
-static inline const guint32 *
+static inline const guint64 *
 pcs_index_home(const PcsIndex *ix, guint32 file, guint64 index)
 {
 	return &ix->slots[pcs_page_hash(file, index) & ix->mask];
+}
+
+/* The entry + 1 in a slot value (0: empty). */
+static inline guint32
+pcs_index_slot_entry(guint64 slot)
+{
+	return (guint32) (slot >> 32);
+}
+
+/* The entry + 1 at probe position pos (0: empty). */
+static inline guint32
+pcs_index_at(const PcsIndex *ix, guint64 pos)
+{
+	return pcs_index_slot_entry(ix->slots[pos]);
 }
 
 /*
@@ -59,14 +77,17 @@ pcs_index_home(const PcsIndex *ix, guint32 file, guint64 index)
 static inline guint64
 pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
 {
-	guint64 pos = pcs_page_hash(file, index) & ix->mask;
-	guint32 v;
+	guint64 h = pcs_page_hash(file, index);
+	guint64 pos = h & ix->mask;
+	guint64 v;
 
 	while ((v = ix->slots[pos]) != 0) {
-		const PcsKey *k = pcs_index_key(ix, v - 1);
+		if ((guint32) v == (guint32) h) {
+			const PcsKey *k = pcs_index_key(ix, pcs_index_slot_entry(v) - 1);
 
-		if (k->index == index && k->file == file)
-			break;
+			if (k->index == index && k->file == file)
+				break;
+		}
 		pos = (pos + 1) & ix->mask;
 	}
 	return pos;
@@ -76,7 +97,7 @@ pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
 static inline guint32
 pcs_index_lookup(const PcsIndex *ix, guint32 file, guint64 index)
 {
-	return ix->slots[pcs_index_find(ix, file, index)] - 1;  /* 0 - 1 == PCS_NIL */
+	return pcs_index_at(ix, pcs_index_find(ix, file, index)) - 1;  /* 0 - 1 == PCS_NIL */
 }
 
 /* Inserts entry at a position pcs_index_find() returned for its key, with no change to the
@@ -84,7 +105,9 @@ pcs_index_lookup(const PcsIndex *ix, guint32 file, guint64 index)
 static inline void
 pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
 {
-	ix->slots[pos] = entry + 1;
+	const PcsKey *k = pcs_index_key(ix, entry);
+
+	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) pcs_page_hash(k->file, k->index);
 	ix->count++;
 }
 
@@ -92,7 +115,7 @@ pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
 static inline void
 pcs_index_replace_at(PcsIndex *ix, guint64 pos, guint32 entry)
 {
-	ix->slots[pos] = entry + 1;
+	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) ix->slots[pos];
 }
 
 /* Removes the entry at pos (which must be occupied) and shifts followers back. */

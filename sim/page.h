@@ -20,11 +20,15 @@
 
 #define PCS_NIL G_MAXUINT32
 
-/* Identity of a page or shadow entry; must be the first member of both. */
-typedef struct {
+/* Identity of a page or shadow entry; must be the first member of both. Packed to 12 bytes
+ * (4-byte aligned) so that a page is 24 bytes and a shadow entry 16: the page slab, the index
+ * and the shadow ring are what a replay's memory traffic is made of. */
+typedef struct __attribute__((packed, aligned(4))) {
 	guint64 index;  /* page index within the file */
 	guint32 file;   /* PcsFileTable id */
 } PcsKey;
+
+G_STATIC_ASSERT (sizeof (PcsKey) == 12);
 
 /* Page flags (cf. include/linux/page-flags.h). */
 enum {
@@ -53,6 +57,7 @@ typedef struct {
 } PcsPage;
 
 G_STATIC_ASSERT (G_STRUCT_OFFSET (PcsPage, key) == 0);
+G_STATIC_ASSERT (sizeof (PcsPage) == 24);
 
 /* Pages in the folio that page p heads. */
 static inline guint32

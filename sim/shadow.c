@@ -57,16 +57,15 @@ pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *
 	guint64 pos;
 
 	/* 1. Make room: the oldest shadow leaves the index (this may shift entries). */
-	if (e->flags & PCS_SHADOW_VALID) {
+	if (e->meta & PCS_SHADOW_VALID) {
 		pcs_index_remove(ix, r | PCS_INDEX_SHADOW);
 		sh->count--;
 	}
 	/* 2. The page's entry becomes the shadow, in place. */
 	pos = pcs_index_find(ix, key->file, key->index);
-	g_assert(ix->slots[pos] == page_entry + 1);
+	g_assert(pcs_index_at(ix, pos) == page_entry + 1);
 	e->key = *key;
-	e->clock = clock;
-	e->flags = flags | PCS_SHADOW_VALID;
+	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;
 	pcs_index_replace_at(ix, pos, r | PCS_INDEX_SHADOW);
 	sh->count++;
 	sh->head = r + 1 == sh->capacity ? 0 : r + 1;
@@ -75,12 +74,12 @@ pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *
 void
 pcs_shadow_take(PcsShadow *sh, PcsIndex *ix, guint64 pos, PcsShadowEntry *out)
 {
-	guint32 entry = ix->slots[pos] - 1;
+	guint32 entry = pcs_index_at(ix, pos) - 1;
 	PcsShadowEntry *e = &sh->ring[PCS_INDEX_SLOT(entry)];
 
 	g_assert(entry & PCS_INDEX_SHADOW);
 	*out = *e;
-	e->flags = 0;
+	e->meta = 0;
 	sh->count--;
 }
 
@@ -92,7 +91,7 @@ pcs_shadow_check(const PcsShadow *sh, const PcsIndex *ix, GError **error)
 	for (guint32 r = 0; r < sh->capacity; r++) {
 		const PcsShadowEntry *e = &sh->ring[r];
 
-		if (!(e->flags & PCS_SHADOW_VALID))
+		if (!(e->meta & PCS_SHADOW_VALID))
 			continue;
 		valid++;
 		if (pcs_index_lookup(ix, e->key.file, e->key.index) != (r | PCS_INDEX_SHADOW)) {

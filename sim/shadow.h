@@ -11,16 +11,33 @@
 #include "index.h"
 #include "page.h"
 
+/*
+ * A shadow entry is 16 bytes: the key and one word holding the eviction clock modulo 2^30 and
+ * two flags. Refault distances are taken modulo 2^30 as the kernel takes them modulo its
+ * EVICTION_MASK: exact while fewer than 2^30 evictions and activations separate an eviction
+ * from its refault. The ring keeps an entry for cache + batch evictions, and activations in
+ * that span are bounded by the cache plus one batch of deactivations per reclaim, so caches
+ * below 2^24 pages (64 GiB) never wrap; larger ones may misjudge a refault that old.
+ */
 enum {
-	PCS_SHADOW_VALID      = 1 << 0,
-	PCS_SHADOW_WORKINGSET = 1 << 1,  /* the page had PG_workingset when evicted */
+	PCS_SHADOW_VALID      = 1u << 31,
+	PCS_SHADOW_WORKINGSET = 1u << 30,  /* the page had PG_workingset when evicted */
 };
+#define PCS_SHADOW_CLOCK_MASK ((1u << 30) - 1)
 
 typedef struct {
 	PcsKey  key;
-	guint32 flags;
-	guint64 clock;  /* nonresident_age at eviction */
+	guint32 meta;   /* PCS_SHADOW_* flags | nonresident_age at eviction, modulo 2^30 */
 } PcsShadowEntry;
+
+G_STATIC_ASSERT (sizeof (PcsShadowEntry) == 16);
+
+/* Refault distance: clock now minus the entry's eviction clock, modulo 2^30. */
+static inline guint64
+pcs_shadow_distance(const PcsShadowEntry *e, guint64 clock_now)
+{
+	return ((guint32) clock_now - e->meta) & PCS_SHADOW_CLOCK_MASK;
+}
 
 typedef struct {
 	PcsShadowEntry *ring;

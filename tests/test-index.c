@@ -39,7 +39,7 @@ insert(PcsIndex *ix, Item *items, gboolean *present, guint32 i)
 {
 	guint64 pos = pcs_index_find(ix, items[i].key.file, items[i].key.index);
 
-	assert_int_equal(ix->slots[pos], 0);
+	assert_int_equal(pcs_index_at(ix, pos), 0);
 	pcs_index_insert_at(ix, pos, i);
 	present[i] = TRUE;
 }
