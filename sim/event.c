@@ -25,6 +25,7 @@ static const char *const op_names[PCS_OP_COUNT] = {
 	[PCS_OP_DIRECT_WRITE] = "direct-write",
 	[PCS_OP_SENDFILE] = "sendfile",
 	[PCS_OP_TRUNCATE] = "truncate",
+	[PCS_OP_SYNC_RANGE] = "sync-range",
 };
 
 static const char *const advice_names[PCS_ADVICE_COUNT] = {

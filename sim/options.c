@@ -60,6 +60,23 @@ static const char *const policy_choices[] = {
 	NULL
 };
 
+static const char *const timing_choices[] = {
+	[PCS_TIMING_AUTO] = "auto",
+	[PCS_TIMING_TRACE] = "trace",
+	[PCS_TIMING_MODEL] = "model",
+	NULL
+};
+
+static const char *const device_model_choices[] = {
+	[PCS_DEVICE_MODEL_NONE] = "none",
+	[PCS_DEVICE_MODEL_SSD] = "ssd",
+	[PCS_DEVICE_MODEL_NVME] = "nvme",
+	[PCS_DEVICE_MODEL_HDD] = "hdd",
+	NULL
+};
+
+#define HOUR_NS (G_GUINT64_CONSTANT (3600000000000))
+
 static const PcsParam params[] = {
 	{ "cache", PCS_PARAM_SIZE, offsetof (PcsConfig, cache_bytes), sizeof (guint64),
 	  "1G", 128 * KIB, 8 * TIB, NULL, "SIZE", "page cache size" },
@@ -88,6 +105,54 @@ static const PcsParam params[] = {
 	{ "folios", PCS_PARAM_BOOL, offsetof (PcsConfig, folios), sizeof (gboolean),
 	  "off", 0, 1, NULL, "on|off",
 	  "large folios in readahead (kernels 6.10+; off: the classic order-0 page cache)" },
+	/* writeback (mm/page-writeback.c, fs/fs-writeback.c defaults) */
+	{ "dirty_writeback", PCS_PARAM_DURATION, offsetof (PcsConfig, dirty_writeback_ns),
+	  sizeof (guint64), "5s", 0, HOUR_NS, NULL, "TIME",
+	  "flusher period, dirty_writeback_centisecs (0: no periodic writeback)" },
+	{ "dirty_expire", PCS_PARAM_DURATION, offsetof (PcsConfig, dirty_expire_ns),
+	  sizeof (guint64), "30s", 0, 24 * HOUR_NS, NULL, "TIME",
+	  "age at which a dirty file is written back, dirty_expire_centisecs" },
+	{ "wb_slice", PCS_PARAM_SIZE, offsetof (PcsConfig, wb_slice_bytes), sizeof (guint64),
+	  "4M", 4 * KIB, 1 * GIB, NULL, "SIZE",
+	  "pages written per file turn of background and periodic writeback (MIN_WRITEBACK_PAGES)" },
+	{ "dirty_background_ratio", PCS_PARAM_UINT, offsetof (PcsConfig, dirty_background_ratio),
+	  sizeof (guint32), "10", 0, 100, NULL, "PERCENT",
+	  "dirty share of the cache that starts background writeback" },
+	{ "dirty_background_bytes", PCS_PARAM_SIZE, offsetof (PcsConfig, dirty_background_bytes),
+	  sizeof (guint64), "0", 0, 8 * TIB, NULL, "SIZE",
+	  "absolute background threshold (0: use the ratio)" },
+	{ "dirty_ratio", PCS_PARAM_UINT, offsetof (PcsConfig, dirty_ratio), sizeof (guint32),
+	  "20", 1, 100, NULL, "PERCENT", "dirty share of the cache at which writers are throttled" },
+	{ "dirty_bytes", PCS_PARAM_SIZE, offsetof (PcsConfig, dirty_bytes), sizeof (guint64),
+	  "0", 0, 8 * TIB, NULL, "SIZE", "absolute dirty limit (0: use the ratio; at least 8K)" },
+	{ "max_io", PCS_PARAM_SIZE, offsetof (PcsConfig, max_io_bytes), sizeof (guint64),
+	  "1280K", 4 * KIB, 1 * GIB, NULL, "SIZE",
+	  "largest device write (max_sectors_kb): contiguous dirty pages merge up to it" },
+	{ "directio_threshold", PCS_PARAM_SIZE, offsetof (PcsConfig, directio_threshold),
+	  sizeof (guint64), "0", 0, 8 * TIB, NULL, "SIZE",
+	  "reads of files at least this large bypass the cache, as nginx's directio (0: off)" },
+	{ "final_sync", PCS_PARAM_BOOL, offsetof (PcsConfig, final_sync), sizeof (gboolean),
+	  "on", 0, 1, NULL, "on|off", "write back the dirty pages left at the end (counted as sync)" },
+	/* time */
+	{ "timing", PCS_PARAM_ENUM, offsetof (PcsConfig, timing), sizeof (guint32),
+	  "auto", 0, PCS_TIMING_COUNT - 1, timing_choices, "auto|trace|model",
+	  "what drives the clock: the trace's timestamps, or each request's modelled cost "
+	  "(auto: trace when the trace has timestamps)" },
+	{ "hit_cost", PCS_PARAM_DURATION, offsetof (PcsConfig, hit_cost_ns), sizeof (guint64),
+	  "200ns", 0, 1000000000, NULL, "TIME",
+	  "modelled cost of a page served from the cache (timing model)" },
+	{ "time_tolerance", PCS_PARAM_DURATION, offsetof (PcsConfig, time_tolerance_ns),
+	  sizeof (guint64), "100ms", 0, HOUR_NS, NULL, "TIME",
+	  "how far a timestamp may go back before the record is bad (less is counted)" },
+	/* device */
+	{ "data", PCS_PARAM_BOOL, offsetof (PcsConfig, data), sizeof (gboolean),
+	  "on", 0, 1, NULL, "on|off",
+	  "move real data through the backing file (off: metadata only, same counts)" },
+	{ "verify", PCS_PARAM_BOOL, offsetof (PcsConfig, verify), sizeof (gboolean),
+	  "off", 0, 1, NULL, "on|off", "stamp written pages and check every page read back" },
+	{ "device_model", PCS_PARAM_ENUM, offsetof (PcsConfig, device_model), sizeof (guint32),
+	  "ssd", 0, PCS_DEVICE_MODEL_COUNT - 1, device_model_choices, "none|ssd|nvme|hdd",
+	  "latency model of the simulated device" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 
@@ -472,6 +537,8 @@ format_bound(const PcsParam *p, guint64 v)
 {
 	if (p->type == PCS_PARAM_SIZE || p->type == PCS_PARAM_SIZE_AUTO)
 		return format_size(v, TRUE);
+	if (p->type == PCS_PARAM_DURATION)
+		return format_duration(v);
 	return g_strdup_printf("%" G_GUINT64_FORMAT, v);
 }
 
@@ -544,6 +611,10 @@ set_param(PcsConfig *cfg, const PcsParam *p, const char *text, GError **error)
 		break;
 	case PCS_PARAM_UINT:
 		if (!pcs_parse_count(text, &v, error) || !check_bounds(p, v, text, error))
+			return FALSE;
+		break;
+	case PCS_PARAM_DURATION:
+		if (!pcs_parse_duration(text, &v, error) || !check_bounds(p, v, text, error))
 			return FALSE;
 		break;
 	case PCS_PARAM_SIZE_AUTO:
@@ -722,6 +793,8 @@ pcs_config_format(const PcsConfig *cfg, const PcsParam *p)
 		return v == G_MAXUINT64 ? g_strdup("auto") : format_size(v, TRUE);
 	case PCS_PARAM_UINT:
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_DURATION:
+		return format_duration(v);
 	case PCS_PARAM_UINT_AUTO:
 		return v == 0 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_BOOL:
@@ -747,6 +820,7 @@ pcs_config_to_json_value(const PcsConfig *cfg, const PcsParam *p)
 	switch (p->type) {
 	case PCS_PARAM_SIZE:
 	case PCS_PARAM_UINT:
+	case PCS_PARAM_DURATION:  /* ns */
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_SIZE_AUTO:
 		return v == G_MAXUINT64 ? g_strdup("\"auto\"") : g_strdup_printf("%" G_GUINT64_FORMAT, v);
@@ -775,6 +849,8 @@ pcs_config_to_machine_text(const PcsConfig *cfg, const PcsParam *p)
 	switch (p->type) {
 	case PCS_PARAM_SIZE:
 	case PCS_PARAM_UINT:
+		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
+	case PCS_PARAM_DURATION:  /* ns; a plain number re-parses as ns */
 		return g_strdup_printf("%" G_GUINT64_FORMAT, v);
 	case PCS_PARAM_SIZE_AUTO:
 		return v == G_MAXUINT64 ? g_strdup("auto") : g_strdup_printf("%" G_GUINT64_FORMAT, v);

@@ -207,6 +207,7 @@ append_machine_value(GString *out, const PcsStats *s, const PcsStatField *f,
 		g_string_append_printf(out, "%" G_GUINT64_FORMAT, pcs_stat_u64(s, f));
 		break;
 	case PCS_STAT_RATIO:
+	case PCS_STAT_MEAN:
 		append_double(out, pcs_stat_ratio(s, f));
 		break;
 	case PCS_STAT_TIME:
@@ -484,6 +485,8 @@ human_value(const PcsStats *s, const PcsStatField *f)
 {
 	if (f->kind == PCS_STAT_RATIO)
 		return g_strdup_printf("%.2f%%", 100.0 * pcs_stat_ratio(s, f));
+	if (f->kind == PCS_STAT_MEAN)
+		return g_strdup_printf("%.0f", pcs_stat_ratio(s, f));
 	return g_strdup_printf("%" G_GUINT64_FORMAT, pcs_stat_u64(s, f));
 }
 

@@ -36,6 +36,18 @@
 #define COUNTER(f, label) { #f, PCS_STAT_COUNTER, offsetof (PcsStats, f), 0, 0, label }
 #define GAUGE(f, label)   { #f, PCS_STAT_GAUGE, offsetof (PcsStats, f), 0, 0, label }
 #define TIME(f, label)    { #f, PCS_STAT_TIME, offsetof (PcsStats, f), 0, 0, label }
+/* One counter per bucket of an I/O size histogram: NAME_4k, NAME_8k, ..., NAME_1m, NAME_big. */
+#define HIST(f, name, label) \
+	HB (f, 0, name "_4k", label " <= 4K"), HB (f, 1, name "_8k", label " <= 8K"), \
+	HB (f, 2, name "_16k", label " <= 16K"), HB (f, 3, name "_32k", label " <= 32K"), \
+	HB (f, 4, name "_64k", label " <= 64K"), HB (f, 5, name "_128k", label " <= 128K"), \
+	HB (f, 6, name "_256k", label " <= 256K"), HB (f, 7, name "_512k", label " <= 512K"), \
+	HB (f, 8, name "_1m", label " <= 1M"), HB (f, 9, name "_big", label " > 1M")
+#define HB(f, b, name, label) \
+	{ name, PCS_STAT_COUNTER, offsetof (PcsStats, f) + (b) * sizeof (guint64), 0, 0, label }
+/* A mean: num / den as a plain number (not a 0..1 ratio). */
+#define MEAN(name, n, d, label) \
+	{ name, PCS_STAT_MEAN, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label }
 #define RATIO(name, n, d, label) \
 	{ name, PCS_STAT_RATIO, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label }
 
@@ -71,6 +83,45 @@ static const PcsStatField fields[] = {
 	COUNTER (major_faults, "major faults (mmap)"),
 	COUNTER (dropped_pages, "pages dropped (fadvise, truncate)"),
 	COUNTER (bad_records, "bad records skipped"),
+	COUNTER (dirtied_pages, "pages dirtied"),
+	COUNTER (rmw_reads, "read-modify-write reads"),
+	COUNTER (wb_periodic_pages, "written back: periodic"),
+	COUNTER (wb_background_pages, "written back: background"),
+	COUNTER (wb_reclaim_pages, "written back: reclaim"),
+	COUNTER (wb_sync_pages, "written back: sync"),
+	COUNTER (wb_direct_pages, "written back: direct I/O"),
+	COUNTER (wb_ios, "writeback I/Os"),
+	HIST (wb_ios_hist, "wb_ios", "writeback I/Os"),
+	COUNTER (throttle_events, "throttle pauses"),
+	COUNTER (throttle_ns, "throttle time (ns)"),
+	GAUGE (throttle_max_ns, "longest pause (ns)"),
+	COUNTER (reclaim_dirty, "dirty pages met by reclaim"),
+	COUNTER (reclaim_rotated, "pages rotated after writeback"),
+	COUNTER (flusher_wakeups, "flusher woken by reclaim"),
+	COUNTER (direct_read_pages, "direct read pages"),
+	COUNTER (direct_write_pages, "direct write pages"),
+	COUNTER (direct_invalidated, "pages invalidated by direct writes"),
+	GAUGE (dirty_pages, "dirty pages"),
+	GAUGE (writeback_pages, "pages under writeback"),
+	GAUGE (dirty_max_pages, "most dirty pages held"),
+	GAUGE (dirty_max_age_ns, "oldest dirty data (ns)"),
+	GAUGE (dirty_end_pages, "dirty pages at the end"),
+	COUNTER (time_reorders, "timestamps reordered"),
+	COUNTER (time_gaps, "long gaps in time"),
+	COUNTER (app_io_ns, "application I/O wait (ns)"),
+	COUNTER (dev_read_ios, "device read I/Os"),
+	COUNTER (dev_read_bytes, "device read bytes"),
+	HIST (dev_read_hist, "dev_read_ios", "device read I/Os"),
+	COUNTER (dev_write_ios, "device write I/Os"),
+	COUNTER (dev_write_bytes, "device write bytes"),
+	HIST (dev_write_hist, "dev_write_ios", "device write I/Os"),
+	COUNTER (dev_ios, "device I/Os"),
+	COUNTER (dev_seq_ios, "sequential device I/Os"),
+	RATIO ("dev_seq_ratio", dev_seq_ios, dev_ios, "sequential fraction"),
+	COUNTER (dev_busy_ns, "device busy (ns)"),
+	MEAN ("dev_mean_lat_ns", dev_busy_ns, dev_ios, "mean device latency (ns)"),
+	GAUGE (dev_lat_p99_ns, "p99 device latency (ns)"),
+	COUNTER (verify_errors, "verify errors"),
 	GAUGE (active_pages, "active pages"),
 	GAUGE (inactive_pages, "inactive pages"),
 	GAUGE (resident_pages, "resident pages"),
@@ -126,7 +177,7 @@ pcs_stat_ratio(const PcsStats *s, const PcsStatField *f)
 	guint64 num, den;
 
 	g_return_val_if_fail (s != NULL && f != NULL, 0.0);
-	g_return_val_if_fail (f->kind == PCS_STAT_RATIO, 0.0);
+	g_return_val_if_fail (f->kind == PCS_STAT_RATIO || f->kind == PCS_STAT_MEAN, 0.0);
 	num = u64_at(s, f->num);
 	den = u64_at(s, f->den);
 	return den ? (double) num / (double) den : 0.0;

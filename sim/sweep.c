@@ -155,12 +155,14 @@ too_many(const PcsSweepGrid *g, guint64 nr_values, GError **error)
 	return TRUE;
 }
 
-/* Parses a range bound or step of p's type: a count for counts, a size otherwise. */
+/* Parses a range bound or step of p's type: a count, a duration or a size. */
 static gboolean
 parse_number(const PcsParam *p, const char *text, guint64 *v, GError **error)
 {
 	if (p->type == PCS_PARAM_UINT || p->type == PCS_PARAM_UINT_AUTO)
 		return pcs_parse_count(text, v, error);
+	if (p->type == PCS_PARAM_DURATION)
+		return pcs_parse_duration(text, v, error);
 	return pcs_parse_size(text, v, error);
 }
 

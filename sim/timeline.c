@@ -98,6 +98,7 @@ append_value(GString *out, const PcsStats *s, const PcsStatField *f, gboolean js
 		g_string_append_printf(out, "%" G_GUINT64_FORMAT, pcs_stat_u64(s, f));
 		break;
 	case PCS_STAT_RATIO:
+	case PCS_STAT_MEAN:
 		pcs_row_append_double(out, pcs_stat_ratio(s, f));
 		break;
 	case PCS_STAT_TIME:

@@ -240,7 +240,10 @@ test_table(void **state G_GNUC_UNUSED)
 {
 	static const char *const names[] = {
 		"cache", "policy", "inactive_ratio", "reclaim_batch", "workingset", "warmup",
-		"skip_bad", "readahead", "io_pages", "folios", NULL
+		"skip_bad", "readahead", "io_pages", "folios", "dirty_writeback", "dirty_expire",
+		"wb_slice", "dirty_background_ratio", "dirty_background_bytes", "dirty_ratio",
+		"dirty_bytes", "max_io", "directio_threshold", "final_sync", "timing", "hit_cost",
+		"time_tolerance", "data", "verify", "device_model", NULL
 	};
 	const PcsParam *p = pcs_params();
 	gsize i;
@@ -332,6 +335,21 @@ static const SetCase set_cases[] = {
 	OK ("policy", "LRU", PCS_POLICY_LRU),
 	BAD ("policy", "fifo", "--policy: expected one of two-list, lru, got 'fifo'"),
 	BAD ("policy", "", "--policy: expected one of two-list, lru, got ''"),
+	/* dirty_writeback: DURATION, 0..1h */
+	OK ("dirty_writeback", "5s", 5000000000),
+	OK ("dirty-writeback", "0", 0),
+	OK ("dirty_writeback", "500ms", 500000000),
+	OK ("dirty_writeback", "1h", G_GUINT64_CONSTANT(3600000000000)),
+	BAD ("dirty_writeback", "2h", "--dirty-writeback: 2h is above the maximum 1h"),
+	BAD ("dirty_writeback", "5x", "--dirty-writeback: expected a duration"),
+	OK ("hit_cost", "200ns", 200),
+	OK ("hit_cost", "1.5us", 1500),
+	/* timing, device_model: ENUM */
+	OK ("timing", "model", PCS_TIMING_MODEL),
+	OK ("device_model", "hdd", PCS_DEVICE_MODEL_HDD),
+	BAD ("device_model", "tape", "--device-model: expected one of none, ssd, nvme, hdd"),
+	BAD ("dirty_ratio", "0", "--dirty-ratio: 0 is below the minimum 1"),
+	BAD ("dirty_background_ratio", "101", "is above the maximum 100"),
 	/* inactive_ratio: UINT_AUTO, 1..1000 */
 	OK ("inactive_ratio", "auto", 0),
 	OK ("inactive_ratio", "AUTO", 0),
@@ -412,7 +430,10 @@ static const SetCase set_cases[] = {
 	/* unknown names */
 	{ "cachesize", "1G", FALSE, 0, 0, PCS_OPTIONS_ERROR_UNKNOWN,
 	  "unknown parameter 'cachesize' (known: cache, policy, inactive_ratio, reclaim_batch, "
-	  "workingset, warmup, skip_bad, readahead, io_pages, folios)" },
+	  "workingset, warmup, skip_bad, readahead, io_pages, folios, dirty_writeback, "
+	  "dirty_expire, wb_slice, dirty_background_ratio, dirty_background_bytes, dirty_ratio, "
+	  "dirty_bytes, max_io, directio_threshold, final_sync, timing, hit_cost, time_tolerance, "
+	  "data, verify, device_model)" },
 	{ "", "1", FALSE, 0, 0, PCS_OPTIONS_ERROR_UNKNOWN, "unknown parameter ''" },
 };
 

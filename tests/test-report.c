@@ -285,7 +285,21 @@ test_stat_fields(void **state G_GNUC_UNUSED)
 		"deactivations", "evictions", "reclaims", "refaults", "refault_activations",
 		"ra_sync_windows", "ra_async_windows", "ra_mmap_windows", "ra_pages", "ra_used",
 		"ra_wasted", "ra_hit_ratio", "major_faults", "dropped_pages",
-		"bad_records", "active_pages", "inactive_pages", "resident_pages", "shadow_entries",
+		"bad_records", "dirtied_pages", "rmw_reads", "wb_periodic_pages",
+		"wb_background_pages", "wb_reclaim_pages", "wb_sync_pages", "wb_direct_pages", "wb_ios",
+		"wb_ios_4k", "wb_ios_8k", "wb_ios_16k", "wb_ios_32k", "wb_ios_64k", "wb_ios_128k",
+		"wb_ios_256k", "wb_ios_512k", "wb_ios_1m", "wb_ios_big", "throttle_events",
+		"throttle_ns", "throttle_max_ns", "reclaim_dirty", "reclaim_rotated", "flusher_wakeups",
+		"direct_read_pages", "direct_write_pages", "direct_invalidated", "dirty_pages",
+		"writeback_pages", "dirty_max_pages", "dirty_max_age_ns", "dirty_end_pages",
+		"time_reorders", "time_gaps", "app_io_ns", "dev_read_ios", "dev_read_bytes",
+		"dev_read_ios_4k", "dev_read_ios_8k", "dev_read_ios_16k", "dev_read_ios_32k",
+		"dev_read_ios_64k", "dev_read_ios_128k", "dev_read_ios_256k", "dev_read_ios_512k",
+		"dev_read_ios_1m", "dev_read_ios_big", "dev_write_ios", "dev_write_bytes",
+		"dev_write_ios_4k", "dev_write_ios_8k", "dev_write_ios_16k", "dev_write_ios_32k",
+		"dev_write_ios_64k", "dev_write_ios_128k", "dev_write_ios_256k", "dev_write_ios_512k",
+		"dev_write_ios_1m", "dev_write_ios_big", "dev_ios", "dev_seq_ios", "dev_seq_ratio",
+		"dev_busy_ns", "dev_mean_lat_ns", "dev_lat_p99_ns", "verify_errors", "active_pages", "inactive_pages", "resident_pages", "shadow_entries",
 		"first_t_ns", "last_t_ns", NULL
 	};
 	static const struct {
@@ -709,7 +723,7 @@ test_json_report(void **state)
 	assert_contains(json, "\"shadow_entries\":90,\"first_t_ns\":1000000000,"
 	                "\"last_t_ns\":3500000000,\"ops\":{\"read\":80,\"write\":20,\"fsync\":0,");
 	assert_contains(json, "\"mmap-read\":9,");
-	assert_contains(json, "\"truncate\":0},\"files\":3}}\n");
+	assert_contains(json, "\"sync-range\":0},\"files\":3}}\n");
 	assert_not_contains(json, "\"warmup\":{\"requests\":50");
 	/* every field of the table once, in order, with its value; every parameter likewise */
 	assert_json_stats(json, "stats", &fx->r.measured);
@@ -742,7 +756,7 @@ test_json_report_warmup(void **state)
 	assert_json_stats(json, "stats", &fx->r.measured);
 	/* the warm-up phase comes after "stats" (the config has a "warmup" key too) */
 	assert_json_stats(strstr(json, "\"stats\":{"), "warmup", &fx->r.warmup);
-	assert_true(g_str_has_suffix(json, "\"truncate\":0}}}\n"));  /* no files in warm-up */
+	assert_true(g_str_has_suffix(json, "\"sync-range\":0}}}\n"));  /* no files in warm-up */
 	assert_contains(json, "\"traces\":[{\"path\":\"traces/web.txt\"");
 	assert_contains(json, "{\"path\":\"b, \\\"quoted\\\"\\nname.txt\",\"format\":\"pcsb\","
 	                "\"bytes\":4096,\"sha256\":\"bbbb");

@@ -780,7 +780,7 @@ test_strace_calls(void **state)
 	NEXT_EV(14, PCS_OP_TRUNCATE, "/g", 7, NONE, 1);
 	NEXT_EV(15, PCS_OP_FSYNC, "/g", NONE, NONE, 1);
 	NEXT_EV(16, PCS_OP_FDATASYNC, "/g", NONE, NONE, 1);
-	NEXT_EV(17, PCS_OP_FDATASYNC, "/g", 0, 4096, 1);
+	NEXT_EV(17, PCS_OP_SYNC_RANGE, "/g", 0, 4096, 1);
 	NEXT_EV(18, PCS_OP_SYNC, NULL, NONE, NONE, 3);
 	NEXT_EV(19, PCS_OP_MMAP_READ, "/h", 4096, 8192, 2);
 	assert_int_equal(ev_at(&o, i - 1)->flags, PCS_EVENT_BOUND);

@@ -345,7 +345,7 @@ static const struct {
 	const char *msg;
 } error_cases[] = {
 	{ "9 rea a 0 1",         "expected an op name (read, write, fsync" },
-	{ "9 rea a 0 1",         "truncate), got 'rea'" },
+	{ "9 rea a 0 1",         "sync-range), got 'rea'" },
 	{ "9 read a 12x 1",      "expected OFFSET as unsigned decimal bytes or '-', got '12x'" },
 	{ "9 read a 0 -1",       "expected LENGTH as unsigned decimal bytes or '-', got '-1'" },
 	{ "9 read a +1 1",       "expected OFFSET as unsigned decimal bytes or '-', got '+1'" },
@@ -1006,7 +1006,7 @@ static const Corruption open_corruptions[] = {
 static const Corruption record_corruptions[] = {
 	{ "file id",  0, 32 + 32 + 20, 4, 99, FALSE,
 	  "file index 99 is not in the name table (2 names)" },
-	{ "op",       0, 32 + 32 + 28, 1, 200, FALSE, "op 200 out of range (0..13)" },
+	{ "op",       0, 32 + 32 + 28, 1, 200, FALSE, "op 200 out of range (0..14)" },
 	{ "advice",   0, 32 + 32 + 29, 1, 9, FALSE, "advice 9 out of range" },
 	{ "advice on read", 0, 32 + 32 + 29, 1, PCS_ADVICE_RANDOM, FALSE,
 	  "advice is only valid on fadvise, not on read" },

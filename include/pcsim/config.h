@@ -43,7 +43,41 @@ typedef struct {
 	guint64  readahead_bytes;    /* ra_pages of the device; PCS_READAHEAD_AUTO: by trace level */
 	guint64  io_pages_bytes;     /* io_pages (max_sectors): cap of oversized and forced reads */
 	gboolean folios;             /* large-folio readahead (kernels >= 6.10), off: order-0 */
+	/* writeback (the vm.dirty_* sysctls) */
+	guint64  dirty_writeback_ns; /* flusher period; 0: no periodic writeback */
+	guint64  dirty_expire_ns;    /* age at which a dirty file is written back */
+	guint64  wb_slice_bytes;     /* pages per file turn (MIN_WRITEBACK_PAGES = 4 MiB) */
+	guint32  dirty_background_ratio; /* percent of the cache */
+	guint32  dirty_ratio;        /* percent of the cache */
+	guint64  dirty_background_bytes; /* 0: use the ratio */
+	guint64  dirty_bytes;        /* 0: use the ratio */
+	guint64  max_io_bytes;       /* largest device I/O (max_sectors_kb) */
+	guint64  directio_threshold; /* reads of files at least this large go direct; 0: off */
+	gboolean final_sync;         /* write back what is dirty at the end (counted as sync) */
+	/* time */
+	guint32  timing;             /* PcsTiming */
+	guint64  hit_cost_ns;        /* timing model: cost of one page served from the cache */
+	guint64  time_tolerance_ns;  /* timestamps may go back this far (counted), not further */
+	/* device */
+	gboolean data;               /* real pread/pwrite through the backing file */
+	gboolean verify;             /* stamp written pages, check pages read back */
+	guint32  device_model;       /* PcsDeviceModelKind */
 } PcsConfig;
+
+typedef enum {
+	PCS_TIMING_AUTO = 0,  /* trace when the trace has timestamps, model otherwise */
+	PCS_TIMING_TRACE,     /* the trace's timestamps drive the clock */
+	PCS_TIMING_MODEL,     /* each request advances the clock by its modelled cost */
+	PCS_TIMING_COUNT
+} PcsTiming;
+
+typedef enum {
+	PCS_DEVICE_MODEL_NONE = 0,  /* every I/O takes no time */
+	PCS_DEVICE_MODEL_SSD,
+	PCS_DEVICE_MODEL_NVME,
+	PCS_DEVICE_MODEL_HDD,
+	PCS_DEVICE_MODEL_COUNT
+} PcsDeviceModelKind;
 
 /* --readahead auto: 128 KiB (VM_READAHEAD_PAGES) for file-level traces, 0 for block-level. */
 #define PCS_READAHEAD_AUTO    G_MAXUINT64
@@ -57,6 +91,7 @@ typedef enum {
 	PCS_PARAM_UINT_AUTO, /* unsigned integer or "auto" (stored as 0) */
 	PCS_PARAM_WARMUP,    /* "N" requests or a duration "Ns", "500ms": sets two fields */
 	PCS_PARAM_SIZE_AUTO, /* a size or "auto" (stored as G_MAXUINT64) */
+	PCS_PARAM_DURATION,  /* a duration "5s", "500ms", "100ns" (stored in ns) */
 } PcsParamType;
 
 typedef struct {

@@ -41,6 +41,7 @@ typedef enum {
 	PCS_OP_DIRECT_WRITE,
 	PCS_OP_SENDFILE,
 	PCS_OP_TRUNCATE,
+	PCS_OP_SYNC_RANGE,    /* sync_file_range(SYNC_FILE_RANGE_WRITE): start writeback, no wait */
 	PCS_OP_COUNT
 } PcsOp;
 

@@ -29,7 +29,7 @@
  *                                    mapped range, flagged PCS_EVENT_BOUND (see below)
  *     sendfile(out, in, ...)         sendfile on the in-fd (and a write when out is a file)
  *     copy_file_range                read on the in-fd + write on the out-fd
- *     fsync / fdatasync              fsync / fdatasync; sync_file_range: fdatasync of range
+ *     fsync / fdatasync              fsync / fdatasync; sync_file_range: sync-range
  *     sync, syncfs                   sync (all files)
  *     fadvise64, readahead           fadvise with the advice; readahead = willneed
  *     ftruncate, truncate            truncate
@@ -1386,7 +1386,7 @@ do_call(StraceReader *r, Proc *pr, const Call *c)
 		    v > G_MAXUINT64 - 1 - u)
 			goto malformed;
 		if ((o = data_ofd(r, pr, c->args[0], 0)))
-			push_event(r, PCS_OP_FDATASYNC, o->file, o->stream, u, v ? v : PCS_NONE);
+			push_event(r, PCS_OP_SYNC_RANGE, o->file, o->stream, u, v ? v : PCS_NONE);
 		break;
 	case SC_SYNC:
 	case SC_SYNCFS:

@@ -49,7 +49,7 @@
 
 /* What an op does with OFFSET and LENGTH. */
 enum {
-	FIELD_ANY,    /* a number or '-' (fsync ranges, sync_file_range later) */
+	FIELD_ANY,    /* a number or '-' (fsync and sync-range ranges) */
 	FIELD_NEED,   /* a number */
 	FIELD_DASH    /* '-' only */
 };
@@ -71,6 +71,7 @@ static const struct {
 	[PCS_OP_DIRECT_WRITE] = { FIELD_NEED, FIELD_NEED },
 	[PCS_OP_SENDFILE]     = { FIELD_NEED, FIELD_NEED },
 	[PCS_OP_TRUNCATE]     = { FIELD_NEED, FIELD_DASH },
+	[PCS_OP_SYNC_RANGE]   = { FIELD_ANY,  FIELD_ANY },
 };
 
 /*

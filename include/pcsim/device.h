@@ -1,0 +1,100 @@
+/*
+ * device.h - the simulated block device: a real backing file, the data path, verify, and the
+ * latency models (DESIGN.md 4).
+ *
+ * The cache core calls the device for every page-in (demand read, readahead, read-modify-
+ * write) and every writeback, always one contiguous run of one file's pages at a time; the
+ * device lays the run out on the backing file, splits it into I/Os of at most max_io bytes
+ * (and wherever the layout is not contiguous), moves the data (--data on) between the
+ * backing file and the pages' frames, models each I/O's service time, and counts.
+ *
+ * Layout: block-level traces map each volume's byte offsets directly onto the device's
+ * address space (the latency model sees the trace's own addresses); file-level traces get
+ * extents from an allocator on first touch, so a file's neighbouring pages sit near each
+ * other. The layout is deterministic for a given trace.
+ *
+ * Errors: the hot path never fails. An I/O error, ENOSPC or an address beyond a fixed
+ * capacity is recorded once (pcs_device_error()); from then on the device moves no more data
+ * and the replay stops with that error at the next batch boundary. The backing file is never
+ * touched outside the pages the trace addresses.
+ */
+#ifndef PCSIM_DEVICE_H
+#define PCSIM_DEVICE_H
+
+#include <glib.h>
+#include <pcsim/config.h>
+#include <pcsim/stats.h>
+
+G_BEGIN_DECLS
+
+#define PCS_DEVICE_ERROR (pcs_device_error_quark ())
+GQuark pcs_device_error_quark (void);
+
+typedef enum {
+	PCS_DEVICE_ERROR_OPEN,      /* cannot create/open/reuse the backing file */
+	PCS_DEVICE_ERROR_IO,        /* pread/pwrite failed (message: page, offset, errno) */
+	PCS_DEVICE_ERROR_NOSPACE,   /* ENOSPC, or beyond --device-size */
+	PCS_DEVICE_ERROR_PARAM,     /* a bad --device-param */
+	PCS_DEVICE_ERROR_VERIFY,    /* pcsim verify found pages that differ */
+} PcsDeviceErrorCode;
+
+typedef struct PcsDevice PcsDevice;
+
+/* What the command line says about the device beyond PcsConfig (data, verify, device_model,
+ * max_io come from the config). Strings are borrowed for pcs_device_new() only. */
+typedef struct {
+	const char *path;        /* --device FILE; NULL: a temporary file, removed at exit */
+	gboolean    reuse;       /* --device-reuse: an existing FILE may be used */
+	guint64     size_bytes;  /* --device-size; 0: grows as needed */
+	const char *params;      /* --device-param "seek=8ms,rpm=7200,bw=150M"; NULL: defaults */
+} PcsDeviceSpec;
+
+/*
+ * Opens the device for a cache of nr_frames pages. With cfg->data the frames (nr_frames *
+ * 4 KiB) are allocated here, once, and a backing file is created (spec->path, created
+ * sparse; an existing file only with spec->reuse; NULL: a temporary file removed by
+ * pcs_device_free() and at SIGINT/SIGTERM). Without cfg->data no file is opened and no frame
+ * allocated: layout, latency model and counters only. spec may be NULL (all defaults).
+ */
+PcsDevice *pcs_device_new(const PcsConfig *cfg, const PcsDeviceSpec *spec, guint32 nr_frames,
+			  GError **error);
+void pcs_device_free(PcsDevice *d);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsDevice, pcs_device_free)
+
+/* Block-level traces: file ids are volumes whose offsets map directly (call once, before the
+ * first I/O, when the trace's level is known; default file-level). */
+void pcs_device_set_block_level(PcsDevice *d, gboolean block_level);
+
+/*
+ * Page-in: pages [first, first + nr) of file into the frames of slots[0..nr). Returns the
+ * modelled service time (ns) of the I/Os issued. With verify, each page read is checked
+ * against the newest generation written back for it (mismatches counted in verify_errors
+ * and reported once per page through the log).
+ */
+guint64 pcs_device_read(PcsDevice *d, guint32 file, guint64 first, guint32 nr,
+			const guint32 *slots);
+/* Writeback: pages [first, first + nr) of file from the frames of slots[0..nr). With
+ * verify, each page is stamped (magic, file, page, generation, checksum) before it goes. */
+guint64 pcs_device_write(PcsDevice *d, guint32 file, guint64 first, guint32 nr,
+			 const guint32 *slots);
+/* Direct I/O: the same run moves between the device and a scratch user buffer, bypassing
+ * the frames. */
+guint64 pcs_device_direct(PcsDevice *d, gboolean write, guint32 file, guint64 first,
+			  guint32 nr);
+/* A buffered write changed page (file, page), held in slot (a new version of its data). */
+void pcs_device_dirty(PcsDevice *d, guint32 slot, guint32 file, guint64 page);
+/* A page freshly allocated without a read (a whole-page write): zero its frame. */
+void pcs_device_zero(PcsDevice *d, guint32 slot);
+
+/* The model's sustained write bandwidth (bytes/s; G_MAXUINT64 for model none): the rate
+ * balance_dirty_pages throttles writers to. */
+guint64 pcs_device_write_bandwidth(const PcsDevice *d);
+
+/* Adds the device's counters (dev_*, verify_errors) into out. */
+void pcs_device_stats(const PcsDevice *d, PcsStats *out);
+/* The first error met (NULL if none); owned by the device. */
+const GError *pcs_device_error(const PcsDevice *d);
+
+G_END_DECLS
+
+#endif
