@@ -8,9 +8,12 @@
  *                 │                    hit:  access(MARK unless same-page rule)
  *                 │                    miss: alloc ─► [reclaim a batch if full] ─► shadow?
  *                 │                          ─► add(inactive | active on refault) ─► access
- *                 ├──write────────► same walk, never MARK, shadows dropped without refault
+ *                 ├──write────────► same walk, never MARK, shadows dropped without refault;
+ *                 │                 a partial page not cached is read first (RMW); the
+ *                 │                 folios written are dirtied (writeback.c)
  *                 ├──open─────────► the stream's read position is forgotten
- *                 └──other ops────► counted (later models act on them)
+ *                 ├──fsync, sync, direct I/O ──► writeback.c
+ *                 └──other ops────► counted
  *
  * Model rules (Linux, mm/filemap.c filemap_read and mm/workingset.c):
  *   - A demand read marks each page it touches accessed, except the first page when the read
@@ -27,6 +30,10 @@
  *   - Reclaim runs when a page is needed and none is free, and frees one batch
  *     (reclaim_batch pages) chosen by the policy.
  *
+ * Every page brought in is read from the device (writeback.c gathers contiguous pages into
+ * one read); pages the request waits for (demand, sync readahead, faults, read-modify-write)
+ * add to its I/O wait, async readahead does not.
+ *
  * Hot path: no allocation. Pages come from a slab sized at creation; the index and the shadow
  * ring are sized at creation; victims go into a preallocated array. Only a new stream id
  * grows the stream array (amortised, once per stream).
@@ -37,49 +44,21 @@
  */
 #include "config.h"
 
-#include <pcsim/cache.h>
-#include "index.h"
-#include "lists.h"
-#include "page.h"
-#include "readahead.h"
-#include "shadow.h"
+#include "cache-internal.h"
 #include "util.h"
 
-/* Per-file state the model needs: the known size (EOF for readahead), 0 = unknown. */
-typedef struct {
-	guint64 size_bytes;  /* known size (writes, truncate), 0 = unknown */
-	guint64 pages_end;   /* 1 + the highest page index ever cached: bounds range walks */
-} PcsFileState;
-
-struct PcsCache {
-	PcsConfig          cfg;
-	guint32            nr_pages;   /* capacity */
-	guint32            nr_used;    /* slots handed out at least once */
-	guint32            free_head;  /* free slots, linked through PcsPage.next */
-	PcsPage           *pages;
-	PcsIndex           index;
-	const PcsListOps  *lops;
-	gpointer           lists;
-	gboolean           workingset;
-	PcsShadow          shadow;
-	guint32           *victims;    /* reclaim_batch slots */
-	guint64            nr_resident;
-	PcsRaParams        ra;         /* the device's readahead limits, in pages */
-	gboolean           ra_auto;    /* --readahead auto: not yet resolved by a trace level */
-	PcsRaState        *streams;    /* struct file_ra_state per stream */
-	guint32            nr_streams;
-	PcsFileState      *files;
-	guint32            nr_files;
-	PcsRaTraceFunc     ra_trace;
-	gpointer           ra_trace_user;
-	gint64             now_ns;     /* time of the event being replayed */
-	PcsStats           stats;
-};
 
 PcsCache *
 pcs_cache_new(const PcsConfig *cfg, GError **error)
 {
+	return pcs_cache_new_full(cfg, NULL, error);
+}
+
+PcsCache *
+pcs_cache_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec, GError **error)
+{
 	guint64 nr = pcs_config_cache_pages(cfg);
+	PcsDevice *dev;
 	PcsCache *c;
 
 	/* The index (pages + shadows, at most half full) must stay within 2^32 slots. */
@@ -89,7 +68,11 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 			    "reclaim_batch (%u) and at most 2^30 - 4096 pages", nr, cfg->reclaim_batch);
 		return NULL;
 	}
+	dev = pcs_device_new(cfg, spec, (guint32) nr, error);
+	if (!dev)
+		return NULL;
 	c = g_new0(PcsCache, 1);
+	c->dev = dev;
 	c->cfg = *cfg;
 	c->nr_pages = (guint32) nr;
 	c->free_head = PCS_NIL;
@@ -113,7 +96,8 @@ pcs_cache_new(const PcsConfig *cfg, GError **error)
 	c->ra.ra_pages = (c->ra_auto ? PCS_READAHEAD_DEFAULT : cfg->readahead_bytes) >> PCS_PAGE_SHIFT;
 	c->ra.io_pages = MAX(cfg->io_pages_bytes >> PCS_PAGE_SHIFT, 1);
 	c->ra.folios = cfg->folios;
-	c->now_ns = PCS_TIME_UNKNOWN;
+	c->ev_t_ns = PCS_TIME_UNKNOWN;
+	pcs_wb_init(c);
 	return c;
 }
 
@@ -129,7 +113,9 @@ pcs_cache_free(PcsCache *c)
 	pcs_free_big(c->pages);
 	g_free(c->victims);
 	g_free(c->streams);
+	pcs_wb_clear(c);
 	g_free(c->files);
+	pcs_device_free(c->dev);
 	g_free(c);
 }
 
@@ -139,22 +125,28 @@ nonresident_age(const PcsCache *c)
 	return c->stats.evictions + c->stats.activations + c->stats.refault_activations;
 }
 
-/* The resident page (file, index), or PCS_NIL (absent or only a shadow). */
-static inline guint32
-page_lookup(const PcsCache *c, guint32 file, guint64 index)
-{
-	guint32 e = pcs_index_lookup(&c->index, file, index);
-
-	return (e == PCS_NIL || (e & PCS_INDEX_SHADOW)) ? PCS_NIL : e;
-}
 
 /* shrink_lruvec() for one batch: the policy picks, the core evicts and leaves shadows. */
 static void
 reclaim(PcsCache *c)
 {
-	guint32 n = c->lops->shrink(c->lists, c->cfg.reclaim_batch, c->victims);
+	guint32 n;
 
-	g_assert(n > 0);
+	/* Pages being read are issued before any could leave. */
+	pcs_wb_read_flush(c);
+	for (int tries = 0;; tries++) {
+		guint64 met = c->stats.reclaim_dirty;
+
+		n = c->lops->shrink(c->lists, c->cfg.reclaim_batch, c->victims);
+		met = c->stats.reclaim_dirty - met;
+		/* A batch's worth of dirty pages met: wake the flusher (shrink_inactive_list);
+		 * nothing freed: write back and wait for the device. */
+		if (met >= c->cfg.reclaim_batch || n == 0)
+			pcs_wb_reclaim_stall(c, met >= c->cfg.reclaim_batch, n == 0);
+		if (n > 0)
+			break;
+		g_assert(tries < 3);
+	}
 	c->stats.reclaims++;
 	/* The evictions below probe the index at random: start every probe's memory early. */
 	for (guint32 i = 0; i < n; i++) {
@@ -177,11 +169,11 @@ reclaim(PcsCache *c)
 		c->stats.evictions += nr;
 		clock = nonresident_age(c);
 		for (guint32 j = 0; j < nr; j++) {
-			guint32 t = j == 0 ? s : page_lookup(c, c->pages[s].key.file,
+			guint32 t = j == 0 ? s : pcs_cache_lookup(c, c->pages[s].key.file,
 							   c->pages[s].key.index + j);
 			PcsPage *p = &c->pages[t];
 
-			g_assert(t != PCS_NIL);
+			g_assert(t != PCS_NIL && !(p->flags & PCS_PG_BUSY));
 			c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
 			if (c->workingset)
 				pcs_shadow_evict(&c->shadow, &c->index, t, &p->key, clock,
@@ -246,12 +238,6 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	return s;
 }
 
-/* The head of the folio that slot s belongs to. */
-static inline guint32
-folio_head(const PcsCache *c, guint32 s)
-{
-	return (c->pages[s].flags & PCS_PG_TAIL) ? c->pages[s].prev : s;
-}
 
 /*
  * Brings the large folio [index, index + 2^order) of file into the cache (none of its pages
@@ -327,15 +313,16 @@ stream_get(PcsCache *c, guint32 id)
 	return &c->streams[id];
 }
 
-static PcsFileState *
-file_get(PcsCache *c, guint32 id)
+PcsFileState *
+pcs_cache_file(PcsCache *c, guint32 id)
 {
 	if (G_UNLIKELY(id >= c->nr_files)) {
 		guint32 n = MAX(id + 1, c->nr_files * 2);
 
 		c->files = g_renew(PcsFileState, c->files, n);
 		for (guint32 i = c->nr_files; i < n; i++)
-			c->files[i] = (PcsFileState) { 0, 0 };
+			c->files[i] = (PcsFileState) { .wb_prev = PCS_NO_FILE,
+						       .wb_next = PCS_NO_FILE };
 		c->nr_files = n;
 	}
 	return &c->files[id];
@@ -353,7 +340,7 @@ ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan)
 	const RaCtx *x = ctx;
 
 	for (guint64 n = 0; n < max_scan; n++, index--) {
-		if (page_lookup(x->c, x->file, index) == PCS_NIL)
+		if (pcs_cache_lookup(x->c, x->file, index) == PCS_NIL)
 			return index;
 		if (index == 0)
 			return G_MAXUINT64;  /* cached back to the first page */
@@ -367,7 +354,7 @@ ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan)
 	const RaCtx *x = ctx;
 
 	for (guint64 n = 0; n < max_scan; n++, index++)
-		if (page_lookup(x->c, x->file, index) == PCS_NIL)
+		if (pcs_cache_lookup(x->c, x->file, index) == PCS_NIL)
 			return index;
 	return index;
 }
@@ -394,13 +381,15 @@ static void
 ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
 	   guint64 demand_lo, guint64 demand_hi)
 {
-	guint64 end, mark, i, size = file_get(c, file)->size_bytes;
+	guint64 end, mark, i, size = pcs_cache_file(c, file)->size_bytes;
+	/* The request waits for what it triggered, except async readahead and WILLNEED. */
+	gboolean sync = w.kind != PCS_RA_ASYNC && w.kind != PCS_RA_WILLNEED;
 
 	if (w.kind == PCS_RA_NONE || w.nr == 0)
 		return;
 	if (c->ra_trace) {
 		PcsRaRecord r = {
-			.t_ns = c->now_ns, .stream = stream, .file = file, .trigger_page = trigger,
+			.t_ns = c->ev_t_ns, .stream = stream, .file = file, .trigger_page = trigger,
 			.start = w.start, .size = w.nr, .async_size = w.async_size,
 			.kind = pcs_ra_kind_name(w.kind), .order = w.order,
 		};
@@ -444,14 +433,20 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 			order--;
 		nr = 1u << order;
 		for (guint32 j = 0; j < nr && !cached; j++)
-			cached = page_lookup(c, file, i + j) != PCS_NIL;
+			cached = pcs_cache_lookup(c, file, i + j) != PCS_NIL;
 		if (cached)
 			break;
 		for (guint32 j = 0; j < nr; j++)
 			flags[j] = page_flags(c, i + j, demand_lo, demand_hi);
 		if (mark != G_MAXUINT64 && i == mark - mark % nr)
 			flags[0] |= PCS_PG_READAHEAD;
-		folio_alloc(c, file, i, order, flags);
+		{
+			guint32 h = folio_alloc(c, file, i, order, flags);
+
+			for (guint32 j = 0; j < nr; j++)
+				pcs_wb_read_page(c, file, i + j,
+						 j == 0 ? h : pcs_cache_lookup(c, file, i + j), sync);
+		}
 		i += nr;
 	}
 	for (; i < end; i++) {
@@ -464,10 +459,10 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		flags = page_flags(c, i, demand_lo, demand_hi);
 		if (i == mark)
 			flags |= PCS_PG_READAHEAD;
-		page_alloc(c, file, i, pos, FALSE, flags);
+		pcs_wb_read_page(c, file, i, page_alloc(c, file, i, pos, FALSE, flags), sync);
 	}
 	if (end > w.start) {
-		PcsFileState *f = file_get(c, file);
+		PcsFileState *f = pcs_cache_file(c, file);
 
 		f->pages_end = MAX(f->pages_end, end);
 	}
@@ -489,10 +484,10 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
  */
 enum { REQ_READ, REQ_WRITE, REQ_FAULT };
 
-static void
+static guint64
 do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 {
-	guint64 first, last, nr, hits = 0;
+	guint64 first, last, nr, hits = 0, known_end, dirtied = c->stats.dirtied_pages;
 	guint32 file = ev->file;
 	PcsRaState *st;
 	gboolean ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
@@ -503,7 +498,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 
 	if (ev->len_bytes == 0 || ev->len_bytes == PCS_NONE || ev->offset_bytes == PCS_NONE ||
 	    ev->len_bytes - 1 > G_MAXUINT64 - ev->offset_bytes)
-		return;  /* readers reject these; nothing to access */
+		return 0;  /* readers reject these; nothing to access */
 	first = ev->offset_bytes >> PCS_PAGE_SHIFT;
 	last = (ev->offset_bytes + (ev->len_bytes - 1)) >> PCS_PAGE_SHIFT;
 	nr = last - first + 1;
@@ -512,10 +507,14 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	if (kind == REQ_READ && st->prev_pos != PCS_RA_NO_POS && st->prev_pos > 0)
 		same_page_start = (st->prev_pos - 1) >> PCS_PAGE_SHIFT;
 	{
-		PcsFileState *f = file_get(c, file);
+		PcsFileState *f = pcs_cache_file(c, file);
 
+		/* Read-modify-write reads only pages the file already had: below the furthest
+		 * byte any request reached (a block device: everywhere). */
+		known_end = c->block_level ? G_MAXUINT64 : MAX(f->known_end, f->size_bytes);
 		if (is_write)
 			f->size_bytes = MAX(f->size_bytes, ev->offset_bytes + ev->len_bytes);
+		f->known_end = MAX(f->known_end, ev->offset_bytes + ev->len_bytes);
 		f->pages_end = MAX(f->pages_end, last + 1);
 	}
 	for (guint64 i = first; i <= last; i++) {
@@ -527,8 +526,22 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW)) {
 			s = v - 1;
 			hit = !(c->pages[s].flags & PCS_PG_NEW);
-		} else if (kind == REQ_WRITE || !ra_on) {
+		} else if (kind == REQ_WRITE) {
+			guint64 lo = i << PCS_PAGE_SHIFT;
+
+			s = page_alloc(c, file, i, pos, TRUE, 0);
+			hit = FALSE;
+			flags |= PCS_ACCESS_NEW;
+			/* write_begin: a page the write covers only in part is read first,
+			 * alone, unless it lies past what the file held (zero-filled). */
+			if ((ev->offset_bytes > lo || ev->offset_bytes + ev->len_bytes < lo + PCS_PAGE_SIZE) &&
+			    lo < known_end) {
+				c->stats.rmw_reads++;
+				pcs_wb_read_page(c, file, i, s, TRUE);
+			}
+		} else if (!ra_on) {
 			s = page_alloc(c, file, i, pos, is_write, 0);
+			pcs_wb_read_page(c, file, i, s, TRUE);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
 		} else {
@@ -540,9 +553,11 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			if (kind == REQ_FAULT)
 				c->stats.major_faults++;
 			ra_execute(c, file, ev->stream, i, w, i, last + 1);
-			s = page_lookup(c, file, i);
-			if (s == PCS_NIL)  /* the window did not cover it: read the page alone */
+			s = pcs_cache_lookup(c, file, i);
+			if (s == PCS_NIL) {  /* the window did not cover it: read the page alone */
 				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+				pcs_wb_read_page(c, file, i, s, TRUE);
+			}
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
 		}
@@ -556,7 +571,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				pcs_ra_mmap_hit(st);
 		}
 		c->pages[s].flags &= ~PCS_PG_NEW;
-		h = folio_head(c, s);
+		h = pcs_cache_folio_head(c, s);
 		/* filemap_readahead() / do_async_mmap_readahead(): the marker folio was reached. */
 		if ((c->pages[h].flags & PCS_PG_READAHEAD) && kind != REQ_WRITE) {
 			PcsRaWindow w;
@@ -567,10 +582,12 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			ra_execute(c, file, ev->stream, i, w, i, last + 1);
 			/* The kernel holds the marker folio during readahead; a window larger than
 			 * the whole cache can evict it here: read it back. */
-			s = page_lookup(c, file, i);
-			if (s == PCS_NIL)
+			s = pcs_cache_lookup(c, file, i);
+			if (s == PCS_NIL) {
 				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
-			h = folio_head(c, s);
+				pcs_wb_read_page(c, file, i, s, TRUE);
+			}
+			h = pcs_cache_folio_head(c, s);
 		}
 		/* Once per folio per request (filemap_read marks each folio of a batch once); the
 		 * same-folio rule skips the first folio when the last read ended in it. */
@@ -580,6 +597,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				flags &= ~PCS_ACCESS_MARK;
 			c->lops->access(c->lists, h, flags);
 			last_head = h;
+			if (is_write)
+				pcs_wb_dirty_folio(c, h);
 		}
 	}
 	if (kind == REQ_READ)
@@ -598,18 +617,24 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		c->stats.read_accesses += nr;
 		c->stats.read_hits += hits;
 	}
+	if (is_write)
+		pcs_wb_balance(c, c->stats.dirtied_pages - dirtied);
+	return nr;
 }
 
-/* Removes the folio headed by h from the cache without a shadow (invalidation). */
+/* Removes the folio headed by h from the cache without a shadow (invalidation); a dirty
+ * one's data is discarded (truncation). */
 static void
 folio_drop(PcsCache *c, guint32 h)
 {
 	guint32 nr = pcs_folio_pages(&c->pages[h]);
 	PcsKey key = c->pages[h].key;
 
+	if (c->pages[h].flags & PCS_PG_DIRTY)
+		pcs_wb_discard_folio(c, h);
 	c->lops->remove(c->lists, h);
 	for (guint32 j = 0; j < nr; j++) {
-		guint32 t = j == 0 ? h : page_lookup(c, key.file, key.index + j);
+		guint32 t = j == 0 ? h : pcs_cache_lookup(c, key.file, key.index + j);
 		PcsPage *p = &c->pages[t];
 
 		c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
@@ -617,20 +642,27 @@ folio_drop(PcsCache *c, guint32 h)
 		p->next = c->free_head;
 		c->free_head = t;
 	}
-	c->stats.dropped_pages += nr;
 	c->nr_resident -= nr;
 }
 
 /*
  * Drops the folios lying wholly inside pages [first, last_excl), without shadows (only
  * reclaim stores them); a large folio that straddles an end stays. With clear_shadows
- * (truncation: truncate_inode_pages) shadow entries in the range go too; invalidation
- * (fadvise DONTNEED) leaves them. The walk stops at the highest page the file ever had cached.
+ * (truncation: truncate_inode_pages) shadow entries in the range go too, and dirty folios
+ * are discarded (writes in flight are waited for first); invalidation (fadvise DONTNEED,
+ * direct writes) leaves shadows and skips dirty folios and folios under writeback
+ * (invalidate_mapping_pages). The walk stops at the highest page the file ever had cached.
  */
-static void
-drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl, gboolean clear_shadows)
+guint64
+pcs_cache_drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl,
+		     gboolean clear_shadows)
 {
-	last_excl = MIN(last_excl, file_get(c, file)->pages_end);
+	guint64 dropped = 0;
+
+	if (clear_shadows)
+		pcs_wb_wait_all(c);
+	pcs_wb_read_flush(c);
+	last_excl = MIN(last_excl, pcs_cache_file(c, file)->pages_end);
 	for (guint64 i = first; i < last_excl; i++) {
 		guint64 pos = pcs_index_find(&c->index, file, i);
 		guint32 v = pcs_index_at(&c->index, pos), h;
@@ -647,15 +679,18 @@ drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl, gboolean
 			}
 			continue;
 		}
-		h = folio_head(c, v - 1);
+		h = pcs_cache_folio_head(c, v - 1);
 		hp = &c->pages[h];
-		if (hp->key.index >= first && hp->key.index + pcs_folio_pages(hp) <= last_excl) {
+		if (hp->key.index >= first && hp->key.index + pcs_folio_pages(hp) <= last_excl &&
+		    (clear_shadows || !(hp->flags & PCS_PG_BUSY))) {
 			guint64 end = hp->key.index + pcs_folio_pages(hp);
 
+			dropped += pcs_folio_pages(hp);
 			folio_drop(c, h);
 			i = end - 1;
 		}
 	}
+	return dropped;
 }
 
 /* generic_fadvise(), mm/fadvise.c. */
@@ -665,7 +700,7 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 	PcsRaState *st = stream_get(c, ev->stream);
 	guint64 off = ev->offset_bytes == PCS_NONE ? 0 : ev->offset_bytes;
 	guint64 len = ev->len_bytes == PCS_NONE ? 0 : ev->len_bytes;
-	guint64 size = file_get(c, ev->file)->size_bytes;
+	guint64 size = pcs_cache_file(c, ev->file)->size_bytes;
 	guint64 end;  /* exclusive byte end; 0-length means to EOF */
 
 	if (len == 0)  /* to EOF; an unknown size: as far as WILLNEED's cap reaches */
@@ -698,8 +733,12 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 
 		if (len == 0 && !size)
 			last_excl = G_MAXUINT64;  /* to EOF, size unknown: every cached page */
-		if (last_excl > first)
-			drop_range(c, ev->file, first, last_excl, FALSE);
+		/* generic_fadvise: start writeback of the range, then drop what is clean. */
+		if (last_excl > first) {
+			pcs_wb_start_range(c, ev->file, first, last_excl);
+			c->stats.dropped_pages += pcs_cache_drop_range(c, ev->file, first,
+								       last_excl, FALSE);
+		}
 		break;
 	}
 	default:
@@ -710,6 +749,8 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 void
 pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 {
+	guint64 pages = 0;
+
 	if (G_UNLIKELY(ev->op >= PCS_OP_COUNT))
 		return;
 	c->stats.ops[ev->op]++;
@@ -718,21 +759,28 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 			c->stats.first_t_ns = ev->t_ns;
 		c->stats.last_t_ns = ev->t_ns;
 	}
-	c->now_ns = ev->t_ns;
+	pcs_wb_clock(c, ev);
 	switch ((PcsOp) ev->op) {
 	case PCS_OP_READ:
 	case PCS_OP_SENDFILE:
-		do_request(c, ev, REQ_READ, FALSE);
+		/* nginx's directio: reads of large files go around the cache. */
+		if (c->cfg.directio_threshold && ev->file < c->nr_files &&
+		    MAX(c->files[ev->file].size_bytes, c->files[ev->file].known_end) >=
+		    c->cfg.directio_threshold) {
+			pcs_wb_direct(c, ev, FALSE);
+			break;
+		}
+		pages = do_request(c, ev, REQ_READ, FALSE);
 		break;
 	case PCS_OP_WRITE:
-		do_request(c, ev, REQ_WRITE, TRUE);
+		pages = do_request(c, ev, REQ_WRITE, TRUE);
 		break;
 	case PCS_OP_MMAP_READ:
 	case PCS_OP_MMAP_WRITE:
 		/* A mapped range known only as a bound (strace sees mmap, not the touches) is
 		 * counted under ops; it accesses nothing. */
 		if (!(ev->flags & PCS_EVENT_BOUND))
-			do_request(c, ev, REQ_FAULT, ev->op == PCS_OP_MMAP_WRITE);
+			pages = do_request(c, ev, REQ_FAULT, ev->op == PCS_OP_MMAP_WRITE);
 		break;
 	case PCS_OP_OPEN:
 		/* A new open file description: file_ra_state_init(). */
@@ -743,19 +791,53 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 		break;
 	case PCS_OP_TRUNCATE:
 		if (ev->offset_bytes != PCS_NONE) {
-			PcsFileState *f = file_get(c, ev->file);
+			PcsFileState *f = pcs_cache_file(c, ev->file);
 
-			/* truncate_pagecache(): pages wholly past the new size go, no shadows kept. */
-			drop_range(c, ev->file,
-				   (ev->offset_bytes + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT,
-				   G_MAXUINT64, TRUE);
+			/* truncate_pagecache(): pages wholly past the new size go, no shadows kept,
+			 * dirty data discarded. */
+			c->stats.dropped_pages += pcs_cache_drop_range(c, ev->file,
+				(ev->offset_bytes + PCS_PAGE_SIZE - 1) >> PCS_PAGE_SHIFT, G_MAXUINT64,
+				TRUE);
+			f = pcs_cache_file(c, ev->file);
 			f->size_bytes = ev->offset_bytes;
+			f->known_end = ev->offset_bytes;
 		}
 		break;
+	case PCS_OP_FSYNC:
+	case PCS_OP_FDATASYNC:
+	case PCS_OP_SYNC:
+	case PCS_OP_SYNC_RANGE:
+		pcs_wb_sync_op(c, ev);
+		break;
+	case PCS_OP_DIRECT_READ:
+		pcs_wb_direct(c, ev, FALSE);
+		break;
+	case PCS_OP_DIRECT_WRITE:
+		pcs_wb_direct(c, ev, TRUE);
+		break;
 	default:
-		/* fsync, sync, close, direct I/O: counted; modelled by the writeback work. */
+		/* close: counted */
 		break;
 	}
+	pcs_wb_request_done(c, pages);
+}
+
+void
+pcs_cache_begin_trace(PcsCache *c)
+{
+	c->new_trace = TRUE;
+}
+
+void
+pcs_cache_finish(PcsCache *c)
+{
+	pcs_wb_finish(c);
+}
+
+const GError *
+pcs_cache_error(const PcsCache *c)
+{
+	return pcs_device_error(c->dev);
 }
 
 void
@@ -768,6 +850,13 @@ pcs_cache_set_ra_trace(PcsCache *c, PcsRaTraceFunc fn, gpointer user)
 void
 pcs_cache_resolve_readahead(PcsCache *c, gboolean file_level)
 {
+	if (!c->level_known) {
+		/* Block traces: a file id is a volume, which maps straight onto the device and
+		 * has no end of file to read-modify-write against. */
+		c->level_known = TRUE;
+		c->block_level = !file_level;
+		pcs_device_set_block_level(c->dev, !file_level);
+	}
 	if (!c->ra_auto)
 		return;
 	c->ra_auto = FALSE;
@@ -837,6 +926,9 @@ pcs_cache_stats(const PcsCache *c, PcsStats *out)
 	c->lops->counts(c->lists, &out->active_pages, &out->inactive_pages);
 	out->resident_pages = c->nr_resident;
 	out->shadow_entries = c->workingset ? c->shadow.count : 0;
+	out->dirty_pages = c->nr_dirty;
+	out->writeback_pages = c->nr_writeback;
+	pcs_device_stats(c->dev, out);
 }
 
 PcsPageState
@@ -847,7 +939,7 @@ pcs_cache_page_state(const PcsCache *c, guint32 file, guint64 page_index)
 
 	if (s == PCS_NIL || (s & PCS_INDEX_SHADOW))
 		return PCS_PAGE_ABSENT;
-	s = folio_head(c, s);
+	s = pcs_cache_folio_head(c, s);
 	ref = (c->pages[s].flags & PCS_PG_REFERENCED) != 0;
 	if (c->pages[s].lru == PCS_LRU_ACTIVE)
 		return ref ? PCS_PAGE_ACTIVE_REFERENCED : PCS_PAGE_ACTIVE;
@@ -902,5 +994,6 @@ pcs_cache_check(const PcsCache *c, GError **error)
 	}
 	/* One index entry per key: a resident page is never also a shadow (the lookups above
 	 * found every page at its own entry, and the shadow check finds every shadow at its). */
-	return !c->workingset || pcs_shadow_check(&c->shadow, &c->index, error);
+	return (!c->workingset || pcs_shadow_check(&c->shadow, &c->index, error)) &&
+	       pcs_wb_check(c, error);
 }

@@ -35,9 +35,14 @@ typedef struct {
 	/* One access to a resident page (flags PCS_ACCESS_*). */
 	void     (*access)(gpointer l, guint32 slot, guint flags);
 	/* Reclaim: choose up to nr victims from the tail, unlink them and store their slots in
-	 * victims[]; may age lists as a side effect (demotion). Returns how many; 0 only when no
-	 * page is on any list. */
+	 * victims[]; may age lists as a side effect (demotion). A dirty or writeback folio met
+	 * on the way (PCS_PG_BUSY) is kept: tagged PCS_PG_RECLAIM and activated, counted in
+	 * stats->reclaim_dirty (shrink_folio_list). Returns how many; 0 when no page on any list
+	 * could be taken. */
 	guint32  (*shrink)(gpointer l, guint32 nr, guint32 *victims);
+	/* Writeback ended on a folio reclaim had tagged: to the inactive tail, where the next
+	 * reclaim frees it (folio_rotate_reclaimable, mm/swap.c). */
+	void     (*rotate)(gpointer l, guint32 slot);
 	/* A page leaves the cache outside reclaim (invalidate, truncate). */
 	void     (*remove)(gpointer l, guint32 slot);
 	/* Pages on the active and inactive lists. */
@@ -96,6 +101,21 @@ pcs_list_push_head(PcsList *l, PcsPage *pages, guint32 s)
 	else
 		l->tail = s;
 	l->head = s;
+	l->nr += pcs_folio_pages(p);
+}
+
+static inline void
+pcs_list_push_tail(PcsList *l, PcsPage *pages, guint32 s)
+{
+	PcsPage *p = &pages[s];
+
+	p->next = PCS_NIL;
+	p->prev = l->tail;
+	if (l->tail != PCS_NIL)
+		pages[l->tail].next = s;
+	else
+		l->head = s;
+	l->tail = s;
 	l->nr += pcs_folio_pages(p);
 }
 

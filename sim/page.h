@@ -38,7 +38,14 @@ enum {
 	PCS_PG_RA_UNUSED  = 1 << 3,  /* read ahead and not accessed yet (ra_used / ra_wasted) */
 	PCS_PG_NEW        = 1 << 4,  /* read for the request being replayed (counts as a miss) */
 	PCS_PG_TAIL       = 1 << 5,  /* a tail page of a large folio: prev = the head's slot */
+	PCS_PG_DIRTY      = 1 << 6,  /* PG_dirty: written, not yet written back */
+	PCS_PG_WRITEBACK  = 1 << 7,  /* PG_writeback: a device write of it is in flight */
+	PCS_PG_RECLAIM    = 1 << 8,  /* PG_reclaim: reclaim met it dirty; rotate when clean */
 };
+
+/* A folio reclaim must keep: dirty or under writeback (the head carries the folio's state:
+ * a large folio is dirtied and written back as a whole). */
+#define PCS_PG_BUSY (PCS_PG_DIRTY | PCS_PG_WRITEBACK)
 
 /* Which list a page is on; owned by the list policy. */
 enum {

@@ -16,6 +16,7 @@
  */
 #include "config.h"
 
+#include <string.h>
 #include <pcsim/replay.h>
 
 #define BATCH 256
@@ -30,6 +31,11 @@ struct PcsReplay {
 	guint32          stream_base;
 	guint32          max_stream;
 	gint64           t_first, t_last;  /* timestamps of the current trace */
+	gint64           t_max;            /* latest timestamp of the current trace */
+	guint64          nr_in_trace;      /* records of the current trace fed so far */
+	const char      *path;             /* the current trace's path, for messages (or NULL) */
+	guint8          *seen;             /* file ids some record used (fsync needs one) */
+	guint32          nr_seen;
 	guint64          clock_base;       /* trace time of the previous traces */
 	/* intervals */
 	guint64          every_requests, every_ns;
@@ -46,7 +52,13 @@ struct PcsReplay {
 PcsReplay *
 pcs_replay_new(const PcsConfig *cfg, GError **error)
 {
-	PcsCache *cache = pcs_cache_new(cfg, error);
+	return pcs_replay_new_full(cfg, NULL, error);
+}
+
+PcsReplay *
+pcs_replay_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec, GError **error)
+{
+	PcsCache *cache = pcs_cache_new_full(cfg, spec, error);
 	PcsReplay *rp;
 
 	if (!cache)
@@ -66,6 +78,7 @@ pcs_replay_free(PcsReplay *rp)
 	if (!rp)
 		return;
 	pcs_cache_free(rp->cache);
+	g_free(rp->seen);
 	g_free(rp);
 }
 
@@ -104,8 +117,10 @@ pcs_replay_cache(PcsReplay *rp)
 void
 pcs_replay_begin_trace(PcsReplay *rp)
 {
-	rp->t_first = rp->t_last = PCS_TIME_UNKNOWN;
+	rp->t_first = rp->t_last = rp->t_max = PCS_TIME_UNKNOWN;
 	rp->max_stream = rp->stream_base;
+	rp->nr_in_trace = 0;
+	pcs_cache_begin_trace(rp->cache);
 }
 
 void
@@ -188,20 +203,120 @@ note_times(PcsReplay *rp, const PcsIoEvent *evs, gsize m)
 	}
 }
 
+/* Marks file id as used by a record; TRUE if some record used it before. */
+static gboolean
+file_seen(PcsReplay *rp, guint32 file)
+{
+	gboolean was;
+
+	if (file == G_MAXUINT32)
+		return TRUE;
+	if (G_UNLIKELY(file >= rp->nr_seen)) {
+		guint32 n = MAX(file + 1, rp->nr_seen * 2);
+
+		rp->seen = g_realloc(rp->seen, n);
+		memset(rp->seen + rp->nr_seen, 0, n - rp->nr_seen);
+		rp->nr_seen = n;
+	}
+	was = rp->seen[file];
+	rp->seen[file] = 1;
+	return was;
+}
+
+/*
+ * What the readers cannot see, record by record: a timestamp that goes back further than
+ * --time-tolerance, a write of no bytes, a sync of a file no record used before. Returns
+ * FALSE with error naming the record.
+ */
+static gboolean
+check_event(PcsReplay *rp, const PcsIoEvent *ev, GError **error)
+{
+	guint64 rec = rp->nr_in_trace + 1;
+
+	if (ev->t_ns != PCS_TIME_UNKNOWN) {
+		if (rp->t_max != PCS_TIME_UNKNOWN && ev->t_ns < rp->t_max &&
+		    (guint64) (rp->t_max - ev->t_ns) > rp->cfg.time_tolerance_ns) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "record %" G_GUINT64_FORMAT ": timestamp %" G_GINT64_FORMAT
+				    " ns goes back %" G_GINT64_FORMAT " ns before an earlier record's "
+				    "(more than --time-tolerance %" G_GUINT64_FORMAT " ns)", rec,
+				    ev->t_ns, rp->t_max - ev->t_ns, rp->cfg.time_tolerance_ns);
+			return FALSE;
+		}
+		if (rp->t_max == PCS_TIME_UNKNOWN || ev->t_ns > rp->t_max)
+			rp->t_max = ev->t_ns;
+	}
+	switch ((PcsOp) ev->op) {
+	case PCS_OP_WRITE:
+	case PCS_OP_MMAP_WRITE:
+	case PCS_OP_DIRECT_WRITE:
+		if (ev->len_bytes == 0) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "record %" G_GUINT64_FORMAT ": a %s of 0 bytes (a write "
+				    "must write something)", rec, pcs_op_name(ev->op));
+			return FALSE;
+		}
+		break;
+	case PCS_OP_FSYNC:
+	case PCS_OP_FDATASYNC:
+	case PCS_OP_SYNC_RANGE:
+		if (!file_seen(rp, ev->file)) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "record %" G_GUINT64_FORMAT ": %s of file %u, which no "
+				    "earlier record opened or used", rec, pcs_op_name(ev->op),
+				    ev->file);
+			return FALSE;
+		}
+		return TRUE;
+	default:
+		break;
+	}
+	file_seen(rp, ev->file);
+	return TRUE;
+}
+
 gboolean
 pcs_replay_feed(PcsReplay *rp, const PcsIoEvent *evs, gsize n, GError **error)
 {
 	gsize i = 0;
 
 	while (i < n) {
-		gsize m = MIN(n - i, BATCH);
+		gsize m = MIN(n - i, BATCH), k = 0;
 
-		/* 1. rebase streams (into our own buffer: the caller's events are const) */
+		/* 1. check, and rebase streams (into our own buffer: the caller's events are
+		 *    const); a bad record within --skip-bad is counted and left out */
 		for (gsize j = 0; j < m; j++) {
-			rp->batch[j] = evs[i + j];
-			rp->batch[j].stream += rp->stream_base;
-			rp->max_stream = MAX(rp->max_stream, rp->batch[j].stream);
+			GError *bad = NULL;
+
+			if (G_UNLIKELY(!check_event(rp, &evs[i + j], &bad))) {
+				if (rp->bad_left == 0) {
+					if (rp->cfg.skip_bad)
+						g_set_error(error, bad->domain, bad->code, "%s (more "
+							    "than --skip-bad %" G_GUINT64_FORMAT " bad "
+							    "records)", bad->message, rp->cfg.skip_bad);
+					else
+						g_propagate_error(error, g_error_copy(bad));
+					g_error_free(bad);
+					return FALSE;
+				}
+				rp->bad_left--;
+				pcs_cache_note_bad_record(rp->cache);
+				if (rp->path)
+					g_prefix_error(&bad, "%s: ", rp->path);
+				if (rp->bad_fn)
+					rp->bad_fn(bad, rp->bad_user);
+				g_error_free(bad);
+				rp->nr_in_trace++;
+				continue;
+			}
+			rp->nr_in_trace++;
+			rp->batch[k] = evs[i + j];
+			rp->batch[k].stream += rp->stream_base;
+			rp->max_stream = MAX(rp->max_stream, rp->batch[k].stream);
+			k++;
 		}
+		i += m;
+		m = k;
 		if (rp->warm && !rp->interval_fn) {
 			pcs_cache_submit_batch(rp->cache, rp->batch, m);
 			note_times(rp, rp->batch, m);
@@ -210,7 +325,10 @@ pcs_replay_feed(PcsReplay *rp, const PcsIoEvent *evs, gsize n, GError **error)
 				if (!feed_one(rp, &rp->batch[j], error))
 					return FALSE;
 		}
-		i += m;
+		if (G_UNLIKELY(pcs_cache_error(rp->cache))) {
+			g_propagate_error(error, g_error_copy(pcs_cache_error(rp->cache)));
+			return FALSE;
+		}
 	}
 	return TRUE;
 }
@@ -226,6 +344,7 @@ pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error)
 	/* --readahead auto: decided by the first trace's level. */
 	pcs_cache_resolve_readahead(rp->cache, (pcs_trace_ops(t)->caps & PCS_TRACE_CAP_FILES) != 0);
 	pcs_replay_begin_trace(rp);
+	rp->path = pcs_trace_path(t);
 	for (;;) {
 		PcsTraceStatus st = pcs_trace_next(t, &buf[n], &local);
 
@@ -270,6 +389,7 @@ pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error)
 	if (!pcs_replay_feed(rp, buf, n, error))
 		goto fail_feed;
 	pcs_replay_end_trace(rp);
+	rp->path = NULL;
 	if (nr_events == 0) {
 		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
 			    "%s: the trace holds no records%s", pcs_trace_path(t),
@@ -279,6 +399,7 @@ pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error)
 	return TRUE;
 
 fail_feed:
+	rp->path = NULL;
 	g_prefix_error(error, "%s: ", pcs_trace_path(t));
 	return FALSE;
 }
@@ -297,6 +418,7 @@ pcs_replay_finish(PcsReplay *rp, PcsStats *warmup, PcsStats *measured,
 		pcs_cache_stats(rp->cache, &rp->warmup);
 	}
 	*warmup_complete = rp->warm;
+	pcs_cache_finish(rp->cache);
 	pcs_cache_stats(rp->cache, &final);
 	if (rp->interval_fn)
 		rp->interval_fn(&final, rp->interval_user);

@@ -70,6 +70,7 @@ test_replay_batch_equals_single(void **state)
 	assert_true(complete);
 	for (gsize i = 0; i < n; i++)
 		pcs_cache_submit(c, &evs[i]);
+	pcs_cache_finish(c);  /* the final sync, as pcs_replay_finish() does */
 	pcs_cache_stats(c, &b);
 	assert_int_equal(a.requests, 30000);
 	assert_memory_equal(&a, &b, sizeof a);
@@ -240,6 +241,100 @@ test_replay_streams_rebased(void **state)
 	assert_int_equal(pcs_cache_page_state(pcs_replay_cache(rp), 0, 0), PCS_PAGE_ACTIVE);
 }
 
+typedef struct {
+	guint n;
+	char *last;
+} BadRecords;
+
+static void
+on_bad(const GError *error, gpointer user)
+{
+	BadRecords *b = user;
+
+	b->n++;
+	g_free(b->last);
+	b->last = g_strdup(error->message);
+}
+
+/*
+ * Records the readers cannot judge: a timestamp going back more than --time-tolerance
+ * (100 ms), a write of 0 bytes, an fsync of a file no record used. Without --skip-bad the
+ * first is an error naming the record; with it each is counted and left out.
+ */
+static void
+test_replay_bad_records(void **state)
+{
+	static const struct {
+		gint64 t;
+		PcsOp op;
+		guint32 file;
+		guint64 len;
+		const char *error;  /* NULL: fine */
+	} recs[] = {
+		{ 1000000000, PCS_OP_WRITE, 0, 4096, NULL },
+		{ 950000000, PCS_OP_READ, 0, 4096, NULL },     /* back 50 ms: tolerated */
+		{ 850000000, PCS_OP_READ, 0, 4096,
+		  "record 3: timestamp 850000000 ns goes back 150000000 ns before an earlier "
+		  "record's (more than --time-tolerance 100000000 ns)" },
+		{ 1100000000, PCS_OP_WRITE, 0, 0, "record 4: a write of 0 bytes" },
+		{ 1200000000, PCS_OP_FSYNC, 7, 0,
+		  "record 5: fsync of file 7, which no earlier record opened or used" },
+		{ 1300000000, PCS_OP_FSYNC, 0, 0, NULL },
+	};
+	PcsIoEvent evs[G_N_ELEMENTS(recs)];
+
+	for (guint i = 0; i < G_N_ELEMENTS(recs); i++) {
+		evs[i] = tu_event(recs[i].op, recs[i].file, recs[i].op == PCS_OP_FSYNC ? PCS_NONE : 0,
+				  recs[i].op == PCS_OP_FSYNC ? PCS_NONE : recs[i].len, 0);
+		evs[i].t_ns = recs[i].t;
+	}
+	/* each bad record alone: an error naming it */
+	for (guint bad = 0; bad < G_N_ELEMENTS(recs); bad++) {
+		g_autoptr(GError) error = NULL;
+		PcsConfig cfg = small_config();
+		g_autoptr(PcsReplay) rp = NULL;
+		PcsIoEvent sub[G_N_ELEMENTS(recs)];
+		guint n = 0;
+
+		if (!recs[bad].error)
+			continue;
+		for (guint i = 0; i < G_N_ELEMENTS(recs); i++)
+			if (!recs[i].error || i == bad)
+				sub[n++] = evs[i];
+		rp = pcs_replay_new(&cfg, &error);
+		pcs_replay_begin_trace(rp);
+		assert_false(pcs_replay_feed(rp, sub, n, &error));
+		assert_non_null(error);
+		if (!strstr(error->message, recs[bad].error + strlen("record N")))
+			fail_msg("'%s' does not say '%s'", error->message, recs[bad].error);
+	}
+	/* all of them under --skip-bad 3: counted and left out */
+	{
+		g_autoptr(GError) error = NULL;
+		PcsConfig cfg = small_config();
+		g_autoptr(PcsReplay) rp = NULL;
+		BadRecords b = { 0, NULL };
+		PcsStats w, m;
+		gboolean complete;
+
+		cfg.skip_bad = 3;
+		rp = pcs_replay_new(&cfg, &error);
+		pcs_replay_set_bad_record(rp, on_bad, &b);
+		pcs_replay_begin_trace(rp);
+		assert_true(pcs_replay_feed(rp, evs, G_N_ELEMENTS(evs), &error));
+		pcs_replay_end_trace(rp);
+		pcs_replay_finish(rp, &w, &m, &complete);
+		assert_int_equal(b.n, 3);
+		assert_string_equal(b.last, recs[4].error);
+		assert_int_equal(m.bad_records, 3);
+		assert_int_equal(m.requests, 2);
+		assert_int_equal(m.ops[PCS_OP_FSYNC], 1);
+		assert_int_equal(m.time_reorders, 1);
+		assert_int_equal(m.wb_sync_pages, 1);
+		g_free(b.last);
+	}
+}
+
 int
 main(void)
 {
@@ -251,6 +346,7 @@ main(void)
 		cmocka_unit_test(test_replay_warmup_incomplete),
 		cmocka_unit_test(test_replay_intervals),
 		cmocka_unit_test(test_replay_streams_rebased),
+		cmocka_unit_test(test_replay_bad_records),
 	};
 
 	return cmocka_run_group_tests_name("replay", tests, NULL, NULL);

@@ -11,6 +11,7 @@
 
 #include <glib.h>
 #include <pcsim/config.h>
+#include <pcsim/device.h>
 #include <pcsim/event.h>
 #include <pcsim/stats.h>
 
@@ -45,6 +46,9 @@ typedef void (*PcsRaTraceFunc)(const PcsRaRecord *r, gpointer user);
 /* Builds a cache. Fails (PCS_OPTIONS_ERROR_INVALID) when the configuration cannot make a
  * cache: fewer pages than one reclaim batch, or more than 2^31 pages. */
 PcsCache *pcs_cache_new(const PcsConfig *cfg, GError **error);
+/* The same with the device spelt out (--device FILE, ...; NULL: a temporary device). Fails
+ * also with the device's PCS_DEVICE_ERROR when its backing file cannot be set up. */
+PcsCache *pcs_cache_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec, GError **error);
 void pcs_cache_free(PcsCache *c);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsCache, pcs_cache_free)
 
@@ -53,6 +57,16 @@ void pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev);
 /* Replays n events in order, exactly as n calls of pcs_cache_submit() would, prefetching
  * index slots and pages ahead (the fast path for long replays). Cannot fail. */
 void pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n);
+/* The end of the replay: records the dirty pages left (dirty_end_pages) and, unless
+ * cfg->final_sync is off, writes them back (counted as sync). Further calls do nothing.
+ * Cannot fail. */
+void pcs_cache_finish(PcsCache *c);
+/* The first device error (an I/O error, no space): the replay must stop and report it.
+ * NULL when none. Owned by the cache. */
+const GError *pcs_cache_error(const PcsCache *c);
+/* A new trace begins: its clock starts where the previous trace's ended (timing trace).
+ * Cannot fail. */
+void pcs_cache_begin_trace(PcsCache *c);
 /* Snapshot of the cumulative statistics, with the gauges filled in. */
 void pcs_cache_stats(const PcsCache *c, PcsStats *out);
 /* Requests replayed so far (cheap; for warm-up boundaries). */

@@ -35,6 +35,10 @@ typedef void (*PcsBadRecordFunc)(const GError *error, gpointer user);
 /* Builds the cache from cfg (copied). Fails with PCS_OPTIONS_ERROR_INVALID when the
  * configuration cannot make a cache. */
 PcsReplay *pcs_replay_new(const PcsConfig *cfg, GError **error);
+/* The same with the device spelt out (NULL: a temporary device); fails also when the
+ * device cannot be set up (PCS_DEVICE_ERROR). */
+PcsReplay *pcs_replay_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec,
+			       GError **error);
 void pcs_replay_free(PcsReplay *rp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsReplay, pcs_replay_free)
 
@@ -45,8 +49,11 @@ void pcs_replay_set_interval(PcsReplay *rp, guint64 every_requests, guint64 ever
 void pcs_replay_set_progress(PcsReplay *rp, PcsProgressFunc fn, gpointer user);
 void pcs_replay_set_bad_record(PcsReplay *rp, PcsBadRecordFunc fn, gpointer user);
 
-/* Events of one trace: begin, feed (any number of calls, in order), end. Feed fails only for
- * a time-based warm-up and an event without a timestamp (PCS_OPTIONS_ERROR_INVALID). */
+/* Events of one trace: begin, feed (any number of calls, in order), end. Feed fails for a
+ * time-based warm-up and an event without a timestamp (PCS_OPTIONS_ERROR_INVALID), for a
+ * bad record beyond the --skip-bad budget (PCS_TRACE_ERROR_FORMAT, "record N: ...": a
+ * timestamp going back more than --time-tolerance, a write of 0 bytes, an fsync of a file
+ * no earlier record used), and for a device error (PCS_DEVICE_ERROR). */
 void pcs_replay_begin_trace(PcsReplay *rp);
 gboolean pcs_replay_feed(PcsReplay *rp, const PcsIoEvent *evs, gsize n, GError **error);
 void pcs_replay_end_trace(PcsReplay *rp);

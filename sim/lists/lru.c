@@ -14,8 +14,9 @@
 #include "lists.h"
 
 typedef struct {
-	PcsPage *pages;
-	PcsList  list;
+	PcsPage  *pages;
+	PcsStats *stats;
+	PcsList   list;
 } Lru;
 
 static gpointer
@@ -24,6 +25,7 @@ lru_create(PcsPage *pages, guint32 nr_pages, PcsStats *stats, const PcsConfig *c
 	Lru *l = g_new0(Lru, 1);
 
 	l->pages = pages;
+	l->stats = stats;
 	pcs_list_init(&l->list);
 	return l;
 }
@@ -59,15 +61,34 @@ lru_shrink(gpointer l, guint32 nr, guint32 *victims)
 {
 	Lru *u = l;
 	guint32 n = 0;
+	guint64 scan = u->list.nr;  /* each page looked at once: a busy one goes to the head */
 
-	while (n < nr && u->list.tail != PCS_NIL) {
+	while (n < nr && u->list.tail != PCS_NIL && scan > 0) {
 		guint32 s = u->list.tail;
+		PcsPage *p = &u->pages[s];
 
+		scan -= MIN(scan, pcs_folio_pages(p));
 		pcs_list_unlink(&u->list, u->pages, s);
-		u->pages[s].lru = PCS_LRU_NONE;
+		if (p->flags & PCS_PG_BUSY) {
+			p->flags |= PCS_PG_RECLAIM;
+			pcs_list_push_head(&u->list, u->pages, s);
+			u->stats->reclaim_dirty += pcs_folio_pages(p);
+			continue;
+		}
+		p->lru = PCS_LRU_NONE;
 		victims[n++] = s;
 	}
 	return n;
+}
+
+/* Writeback ended on a tagged folio: the LRU end, next to go. */
+static void
+lru_rotate(gpointer l, guint32 s)
+{
+	Lru *u = l;
+
+	pcs_list_unlink(&u->list, u->pages, s);
+	pcs_list_push_tail(&u->list, u->pages, s);
 }
 
 static void
@@ -104,6 +125,7 @@ const PcsListOps pcs_lru_ops = {
 	.add = lru_add,
 	.access = lru_access,
 	.shrink = lru_shrink,
+	.rotate = lru_rotate,
 	.remove = lru_remove,
 	.counts = lru_counts,
 	.check = lru_check,

@@ -139,12 +139,35 @@ isolate_inactive(TwoList *t, guint32 nr, guint32 *victims)
 
 	while (n < nr && t->inactive.tail != PCS_NIL) {
 		guint32 s = t->inactive.tail;
+		PcsPage *p = &t->pages[s];
 
 		pcs_list_unlink(&t->inactive, t->pages, s);
-		t->pages[s].lru = PCS_LRU_NONE;
+		if (p->flags & PCS_PG_BUSY) {
+			/* shrink_folio_list: a dirty or writeback folio is tagged PG_reclaim and
+			 * activated (activate_locked; not a workingset activation). */
+			p->flags |= PCS_PG_RECLAIM;
+			p->lru = PCS_LRU_ACTIVE;
+			pcs_list_push_head(&t->active, t->pages, s);
+			t->stats->reclaim_dirty += pcs_folio_pages(p);
+			continue;
+		}
+		p->lru = PCS_LRU_NONE;
 		victims[n++] = s;
 	}
 	return n;
+}
+
+/* folio_end_writeback -> folio_rotate_reclaimable -> lru_move_tail: to the inactive tail,
+ * active cleared. */
+static void
+two_list_rotate(gpointer l, guint32 s)
+{
+	TwoList *t = l;
+	PcsPage *p = &t->pages[s];
+
+	pcs_list_unlink(p->lru == PCS_LRU_ACTIVE ? &t->active : &t->inactive, t->pages, s);
+	p->lru = PCS_LRU_INACTIVE;
+	pcs_list_push_tail(&t->inactive, t->pages, s);
 }
 
 /* shrink_active_list(), mm/vmscan.c, for unmapped page cache: every scanned folio goes. */
@@ -225,6 +248,7 @@ const PcsListOps pcs_two_list_ops = {
 	.add = two_list_add,
 	.access = two_list_access,
 	.shrink = two_list_shrink,
+	.rotate = two_list_rotate,
 	.remove = two_list_remove,
 	.counts = two_list_counts,
 	.check = two_list_check,
