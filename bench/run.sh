@@ -135,6 +135,39 @@ fi
 	done
 } >>"$results"
 
+# Writeback's cost: the standard trace with 30% of its requests turned into writes (record n
+# writes when (n * 7919) mod 1000 < 300) and an fsync of the volume every 10,000 requests,
+# against the read-only trace, two-list at 10%, metadata only (--data off).
+wtrace=$out/synth-rw30.pcsb
+if [ ! -f "$wtrace" ]; then
+	echo "bench: writing the 30%-write variant $wtrace (once)"
+	awk 'NR == 1 { print; next }
+	     { n++; if ((n * 7919) % 1000 < 300) $2 = "write"; print
+	       if (n % 10000 == 0) print $1, "fsync", $3, "-", "-" }' "$out/synth.txt" \
+		>"$out/synth-rw30.txt"
+	"$pcsim" trace convert "$out/synth-rw30.txt" -o "$wtrace"
+	rm -f "$out/synth-rw30.txt"
+fi
+{
+	echo
+	echo "writeback (two-list, 195934 pages, --data off): requests/s"
+	for t in "$out/synth.pcsb" "$wtrace"; do
+		m=$(measure "$out/wb.json" "$pcsim" replay "$t" --cache $((195934 * 4096)) \
+			--data off -q --output-format json --progress never)
+		read -r wall rss <<<"$m"
+		printf '  %-22s %11s requests/s  rss %s MiB  written back %s pages in %s I/Os\n' \
+			"$(basename "$t")" \
+			"$(awk -v n="$(json_stat "$out/wb.json" requests)" -v t="$wall" \
+				'BEGIN { printf "%.0f", n / t }')" "$(mib "$rss")" \
+			"$(awk -v a="$(json_stat "$out/wb.json" wb_periodic_pages)" \
+				-v b="$(json_stat "$out/wb.json" wb_background_pages)" \
+				-v c="$(json_stat "$out/wb.json" wb_sync_pages)" \
+				-v d="$(json_stat "$out/wb.json" wb_reclaim_pages)" \
+				'BEGIN { printf "%.0f", a + b + c + d }')" \
+			"$(json_stat "$out/wb.json" wb_ios)"
+	done
+} >>"$results"
+
 # Parsing throughput with `pcsim trace info`: the standard trace as oracleGeneral, as pcsim's
 # binary and text formats, and zstd-compressed.
 parse() {

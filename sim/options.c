@@ -132,7 +132,7 @@ static const PcsParam params[] = {
 	  sizeof (guint64), "0", 0, 8 * TIB, NULL, "SIZE",
 	  "reads of files at least this large bypass the cache, as nginx's directio (0: off)" },
 	{ "final_sync", PCS_PARAM_BOOL, offsetof (PcsConfig, final_sync), sizeof (gboolean),
-	  "on", 0, 1, NULL, "on|off", "write back the dirty pages left at the end (counted as sync)" },
+	  "on", 0, 1, NULL, "on|off", "write back the dirty pages left at the end (counted as sync; --no-final-sync: off)" },
 	/* time */
 	{ "timing", PCS_PARAM_ENUM, offsetof (PcsConfig, timing), sizeof (guint32),
 	  "auto", 0, PCS_TIMING_COUNT - 1, timing_choices, "auto|trace|model",
@@ -921,6 +921,10 @@ option_cb(const char *option_name, const char *value, gpointer data, GError **er
 
 	while (*name == '-')
 		name++;
+	if (!value && g_str_has_prefix(name, "no-")) {
+		name += 3;
+		value = "off";
+	}
 	if (!pcs_config_set(d->cfg, name, value ? value : "", &local)) {
 		g_set_error_literal(error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, local->message);
 		return FALSE;
@@ -955,6 +959,19 @@ pcs_config_option_group(PcsConfig *cfg)
 		e.description = help;
 		e.arg_description = p->arg;
 		g_array_append_val(entries, e);
+		if (p->type == PCS_PARAM_BOOL) {
+			/* --no-final-sync: the same as --final-sync off (hidden from --help) */
+			GOptionEntry no = { 0 };
+			char *no_name = g_strconcat("no-", long_name, NULL);
+
+			g_ptr_array_add(d->strings, no_name);
+			no.long_name = no_name;
+			no.flags = G_OPTION_FLAG_NO_ARG | G_OPTION_FLAG_HIDDEN;
+			no.arg = G_OPTION_ARG_CALLBACK;
+			no.arg_data = (gpointer) option_cb;
+			no.description = help;
+			g_array_append_val(entries, no);
+		}
 	}
 	/* g_option_group_add_entries() copies the array, not the strings. */
 	g_option_group_add_entries(group, (const GOptionEntry *) (void *) entries->data);

@@ -496,7 +496,7 @@ starts_group(const PcsStatField *f)
 {
 	static const char *const firsts[] = {
 		"accesses", "hits", "hit_ratio", "active_pages", "activations", "ra_sync_windows",
-		"major_faults",
+		"major_faults", "dirtied_pages", "dirty_pages", "app_io_ns", "dev_read_ios",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (firsts); i++)
@@ -550,6 +550,14 @@ pcs_report_render_normal(const PcsReport *r, GString *out)
 		if (strcmp(f->name, "bad_records") == 0) {
 			bad = f;
 			continue;
+		}
+		if (f->flags & PCS_STAT_DETAIL) {
+			guint64 any = 0;
+
+			for (guint k = 0; k < nr_cols; k++)
+				any |= pcs_stat_u64(phases[k], f);
+			if (!any)
+				continue;
 		}
 		if (starts_group(f))
 			add_row(rows, NULL, NULL, NULL);

@@ -33,9 +33,9 @@
 #include <string.h>
 #include <pcsim/stats.h>
 
-#define COUNTER(f, label) { #f, PCS_STAT_COUNTER, offsetof (PcsStats, f), 0, 0, label }
-#define GAUGE(f, label)   { #f, PCS_STAT_GAUGE, offsetof (PcsStats, f), 0, 0, label }
-#define TIME(f, label)    { #f, PCS_STAT_TIME, offsetof (PcsStats, f), 0, 0, label }
+#define COUNTER(f, label) { #f, PCS_STAT_COUNTER, offsetof (PcsStats, f), 0, 0, label , 0 }
+#define GAUGE(f, label)   { #f, PCS_STAT_GAUGE, offsetof (PcsStats, f), 0, 0, label , 0 }
+#define TIME(f, label)    { #f, PCS_STAT_TIME, offsetof (PcsStats, f), 0, 0, label , 0 }
 /* One counter per bucket of an I/O size histogram: NAME_4k, NAME_8k, ..., NAME_1m, NAME_big. */
 #define HIST(f, name, label) \
 	HB (f, 0, name "_4k", label " <= 4K"), HB (f, 1, name "_8k", label " <= 8K"), \
@@ -44,12 +44,16 @@
 	HB (f, 6, name "_256k", label " <= 256K"), HB (f, 7, name "_512k", label " <= 512K"), \
 	HB (f, 8, name "_1m", label " <= 1M"), HB (f, 9, name "_big", label " > 1M")
 #define HB(f, b, name, label) \
-	{ name, PCS_STAT_COUNTER, offsetof (PcsStats, f) + (b) * sizeof (guint64), 0, 0, label }
+	{ name, PCS_STAT_COUNTER, offsetof (PcsStats, f) + (b) * sizeof (guint64), 0, 0, label, \
+	  PCS_STAT_DETAIL }
+/* A counter the human table shows only when it is not zero. */
+#define DETAIL(f, label) { #f, PCS_STAT_COUNTER, offsetof (PcsStats, f), 0, 0, label, \
+	  PCS_STAT_DETAIL }
 /* A mean: num / den as a plain number (not a 0..1 ratio). */
 #define MEAN(name, n, d, label) \
-	{ name, PCS_STAT_MEAN, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label }
+	{ name, PCS_STAT_MEAN, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label, 0 }
 #define RATIO(name, n, d, label) \
-	{ name, PCS_STAT_RATIO, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label }
+	{ name, PCS_STAT_RATIO, 0, offsetof (PcsStats, n), offsetof (PcsStats, d), label, 0 }
 
 static const PcsStatField fields[] = {
 	COUNTER (requests, "requests"),
@@ -84,7 +88,7 @@ static const PcsStatField fields[] = {
 	COUNTER (dropped_pages, "pages dropped (fadvise, truncate)"),
 	COUNTER (bad_records, "bad records skipped"),
 	COUNTER (dirtied_pages, "pages dirtied"),
-	COUNTER (rmw_reads, "read-modify-write reads"),
+	DETAIL (rmw_reads, "read-modify-write reads"),
 	COUNTER (wb_periodic_pages, "written back: periodic"),
 	COUNTER (wb_background_pages, "written back: background"),
 	COUNTER (wb_reclaim_pages, "written back: reclaim"),
@@ -92,22 +96,23 @@ static const PcsStatField fields[] = {
 	COUNTER (wb_direct_pages, "written back: direct I/O"),
 	COUNTER (wb_ios, "writeback I/Os"),
 	HIST (wb_ios_hist, "wb_ios", "writeback I/Os"),
-	COUNTER (throttle_events, "throttle pauses"),
-	COUNTER (throttle_ns, "throttle time (ns)"),
-	GAUGE (throttle_max_ns, "longest pause (ns)"),
+	DETAIL (throttle_events, "throttle pauses"),
+	DETAIL (throttle_ns, "throttle time (ns)"),
+	{ "throttle_max_ns", PCS_STAT_GAUGE, offsetof (PcsStats, throttle_max_ns), 0, 0,
+	  "longest pause (ns)", PCS_STAT_DETAIL },
 	COUNTER (reclaim_dirty, "dirty pages met by reclaim"),
-	COUNTER (reclaim_rotated, "pages rotated after writeback"),
-	COUNTER (flusher_wakeups, "flusher woken by reclaim"),
-	COUNTER (direct_read_pages, "direct read pages"),
-	COUNTER (direct_write_pages, "direct write pages"),
-	COUNTER (direct_invalidated, "pages invalidated by direct writes"),
+	DETAIL (reclaim_rotated, "pages rotated after writeback"),
+	DETAIL (flusher_wakeups, "flusher woken by reclaim"),
+	DETAIL (direct_read_pages, "direct read pages"),
+	DETAIL (direct_write_pages, "direct write pages"),
+	DETAIL (direct_invalidated, "pages invalidated by direct writes"),
 	GAUGE (dirty_pages, "dirty pages"),
 	GAUGE (writeback_pages, "pages under writeback"),
 	GAUGE (dirty_max_pages, "most dirty pages held"),
 	GAUGE (dirty_max_age_ns, "oldest dirty data (ns)"),
 	GAUGE (dirty_end_pages, "dirty pages at the end"),
-	COUNTER (time_reorders, "timestamps reordered"),
-	COUNTER (time_gaps, "long gaps in time"),
+	DETAIL (time_reorders, "timestamps reordered"),
+	DETAIL (time_gaps, "long gaps in time"),
 	COUNTER (app_io_ns, "application I/O wait (ns)"),
 	COUNTER (dev_read_ios, "device read I/Os"),
 	COUNTER (dev_read_bytes, "device read bytes"),
@@ -121,14 +126,14 @@ static const PcsStatField fields[] = {
 	COUNTER (dev_busy_ns, "device busy (ns)"),
 	MEAN ("dev_mean_lat_ns", dev_busy_ns, dev_ios, "mean device latency (ns)"),
 	GAUGE (dev_lat_p99_ns, "p99 device latency (ns)"),
-	COUNTER (verify_errors, "verify errors"),
+	DETAIL (verify_errors, "verify errors"),
 	GAUGE (active_pages, "active pages"),
 	GAUGE (inactive_pages, "inactive pages"),
 	GAUGE (resident_pages, "resident pages"),
 	GAUGE (shadow_entries, "shadow entries"),
 	TIME (first_t_ns, "first timestamp"),
 	TIME (last_t_ns, "last timestamp"),
-	{ NULL, 0, 0, 0, 0, NULL }
+	{ NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
 const PcsStatField *

@@ -740,6 +740,21 @@ else
 	echo "ok $n # SKIP $small_trace is missing (PCSIM_SRCDIR not set?)"
 fi
 
+### Writeback at the end of the trace ########################################################
+# Three dirty pages and no fsync: the final sync writes them, unless --no-final-sync (or
+# --final-sync off) leaves them, as a crash would. A write of 0 bytes is a bad record.
+printf '0 write w 0 12288\n1000 read w 0 4096\n' >wb.trace
+expect_exit 0 "final sync" replay wb.trace "${json[@]}"
+is "final sync: dirty_end_pages/wb_sync_pages" \
+	"$(jget stats.dirty_end_pages)/$(jget stats.wb_sync_pages)/$(jget stats.dirty_pages)" 3/3/0
+expect_exit 0 "--no-final-sync" replay wb.trace "${json[@]}" --no-final-sync
+is "--no-final-sync: dirty pages stay" \
+	"$(jget stats.dirty_end_pages)/$(jget stats.wb_sync_pages)/$(jget stats.dirty_pages)" 3/0/3
+is "--no-final-sync is --final-sync off" "$(jget config.final_sync)" false
+printf '0 write w 0 0\n' >wb0.trace
+expect_exit 1 "a write of 0 bytes" replay wb0.trace "${json[@]}"
+check "a write of 0 bytes: the record named" grep -q "wb0.trace: record 1: a write of 0 bytes" err
+
 ### A published result ######################################################################
 # The CloudPhysics sample of libCacheSim (tests/data/SOURCE.md), plain LRU at 5,000 pages:
 # miss ratio 0.803771 in libCacheSim and in bench/floor_lru.c, i.e. 22,345 hits of 113,872.

@@ -993,7 +993,8 @@ assert_normal_rows(const char *text, const PcsStats *const *phases, guint n)
 
 		if (f->kind == PCS_STAT_TIME)
 			continue;
-		if (strcmp(f->name, "bad_records") == 0) {
+		/* bad records and the detail rows show only when not zero */
+		if (strcmp(f->name, "bad_records") == 0 || (f->flags & PCS_STAT_DETAIL)) {
 			shown = FALSE;
 			for (guint k = 0; k < n; k++)
 				shown |= pcs_stat_u64(phases[k], f) != 0;

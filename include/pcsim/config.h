@@ -139,6 +139,7 @@ char *pcs_config_to_machine_text(const PcsConfig *cfg, const PcsParam *p);
  * pcs_config_set() as it is parsed, so a later option wins over an earlier one (and over an
  * INI file loaded before parsing); a bad value makes g_option_context_parse() fail with
  * G_OPTION_ERROR_BAD_VALUE and pcs_config_set()'s message ("--cache: expected a size ...").
+ * A boolean also gets a hidden --no-NAME (--no-final-sync = --final-sync off).
  * cfg is borrowed and must outlive the group. The group owns its strings; hand it to
  * g_option_context_add_group() or g_option_context_set_main_group() (which take ownership;
  * g_option_context_add_main_entries() then adds the command's own options to it), or

@@ -127,7 +127,12 @@ typedef struct {
 	gsize        offset;     /* COUNTER/GAUGE/TIME: offsetof(PcsStats, f) */
 	gsize        num, den;   /* RATIO, MEAN: offsets of numerator and denominator */
 	const char  *label;      /* human table label: "hit ratio" */
+	guint        flags;      /* PcsStatFlags */
 } PcsStatField;
+
+typedef enum {
+	PCS_STAT_DETAIL = 1 << 0,  /* the human table shows it only when it is not zero */
+} PcsStatFlags;
 
 /* The fields in report order, terminated by name NULL. ops[] are rendered apart ("ops"). */
 const PcsStatField *pcs_stat_fields(void);
