@@ -78,6 +78,7 @@ struct PcsCache {
 	PcsReadRun         run;
 	gint64             dev_free_at; /* the device is busy until then (one queue, FIFO) */
 	gint64             wait_until;  /* the current request waits for I/O until then */
+	guint64            page_ins;    /* pages read from the device so far (DMA accounting) */
 
 	/* the clock (--timing) */
 	guint32            timing;      /* PCS_TIMING_TRACE or _MODEL once resolved */

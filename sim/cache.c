@@ -44,6 +44,7 @@
  */
 #include "config.h"
 
+#include <pcsim/transfer.h>
 #include "cache-internal.h"
 #include "util.h"
 
@@ -617,6 +618,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		c->stats.read_accesses += nr;
 		c->stats.read_hits += hits;
 	}
+	pcs_wb_read_flush(c);  /* the request's reads are issued by its end */
 	if (is_write)
 		pcs_wb_balance(c, c->stats.dirtied_pages - dirtied);
 	return nr;
@@ -746,6 +748,67 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 	}
 }
 
+/* The method a read op is served with: --serve, or what the trace recorded. */
+static const PcsTransferModel *
+serve_model(const PcsCache *c, PcsOp op)
+{
+	if (c->cfg.serve != PCS_SERVE_TRACE)
+		return pcs_transfer_model(c->cfg.serve);
+	switch (op) {
+	case PCS_OP_SENDFILE:
+		return pcs_transfer_model(PCS_SERVE_SENDFILE);
+	case PCS_OP_MMAP_READ:
+		return pcs_transfer_model(PCS_SERVE_MMAP_WRITE);
+	case PCS_OP_DIRECT_READ:
+		return pcs_transfer_model(PCS_SERVE_DIRECT);
+	default:
+		return pcs_transfer_model(PCS_SERVE_READ_WRITE);
+	}
+}
+
+/* Counts one read served with model m: its copies, calls, and DMA (the device reads it
+ * caused since page_ins0, and the send to the NIC). */
+static void
+serve_account(PcsCache *c, const PcsTransferModel *m, const PcsIoEvent *ev, guint64 page_ins0)
+{
+	guint64 len = ev->len_bytes;
+
+	if (len == 0 || len == PCS_NONE || ev->offset_bytes == PCS_NONE)
+		return;
+	c->stats.served_requests++;
+	c->stats.served_bytes += len;
+	c->stats.cpu_copy_bytes += m->cpu_copies * len;
+	c->stats.dma_bytes += ((c->page_ins - page_ins0) << PCS_PAGE_SHIFT) + len;
+	c->stats.syscalls += m->syscalls;
+	c->stats.context_switches += 2 * m->syscalls;
+	if (m->faults && ev->len_bytes - 1 <= G_MAXUINT64 - ev->offset_bytes)
+		c->stats.page_faults += ((ev->offset_bytes + len - 1) >> PCS_PAGE_SHIFT) -
+					(ev->offset_bytes >> PCS_PAGE_SHIFT) + 1;
+}
+
+/* A read served to a client: around the cache for direct I/O (--serve direct, or nginx's
+ * directio for files at least --directio-threshold large), else through it. */
+static guint64
+do_serve(PcsCache *c, const PcsIoEvent *ev)
+{
+	const PcsTransferModel *m = serve_model(c, ev->op);
+	guint64 page_ins0 = c->page_ins, pages = 0;
+
+	if (ev->op == PCS_OP_DIRECT_READ || m->bypass ||
+	    (c->cfg.directio_threshold && ev->file < c->nr_files &&
+	     MAX(c->files[ev->file].size_bytes, c->files[ev->file].known_end) >=
+	     c->cfg.directio_threshold)) {
+		pcs_wb_direct(c, ev, FALSE);
+		m = pcs_transfer_model(PCS_SERVE_DIRECT);
+	} else if (ev->op == PCS_OP_MMAP_READ) {
+		pages = do_request(c, ev, REQ_FAULT, FALSE);
+	} else {
+		pages = do_request(c, ev, REQ_READ, FALSE);
+	}
+	serve_account(c, m, ev, page_ins0);
+	return pages;
+}
+
 void
 pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 {
@@ -763,14 +826,8 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 	switch ((PcsOp) ev->op) {
 	case PCS_OP_READ:
 	case PCS_OP_SENDFILE:
-		/* nginx's directio: reads of large files go around the cache. */
-		if (c->cfg.directio_threshold && ev->file < c->nr_files &&
-		    MAX(c->files[ev->file].size_bytes, c->files[ev->file].known_end) >=
-		    c->cfg.directio_threshold) {
-			pcs_wb_direct(c, ev, FALSE);
-			break;
-		}
-		pages = do_request(c, ev, REQ_READ, FALSE);
+	case PCS_OP_DIRECT_READ:
+		pages = do_serve(c, ev);
 		break;
 	case PCS_OP_WRITE:
 		pages = do_request(c, ev, REQ_WRITE, TRUE);
@@ -779,8 +836,12 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 	case PCS_OP_MMAP_WRITE:
 		/* A mapped range known only as a bound (strace sees mmap, not the touches) is
 		 * counted under ops; it accesses nothing. */
-		if (!(ev->flags & PCS_EVENT_BOUND))
-			pages = do_request(c, ev, REQ_FAULT, ev->op == PCS_OP_MMAP_WRITE);
+		if (ev->flags & PCS_EVENT_BOUND)
+			break;
+		if (ev->op == PCS_OP_MMAP_READ)
+			pages = do_serve(c, ev);
+		else
+			pages = do_request(c, ev, REQ_FAULT, TRUE);
 		break;
 	case PCS_OP_OPEN:
 		/* A new open file description: file_ra_state_init(). */
@@ -808,9 +869,6 @@ pcs_cache_submit(PcsCache *c, const PcsIoEvent *ev)
 	case PCS_OP_SYNC:
 	case PCS_OP_SYNC_RANGE:
 		pcs_wb_sync_op(c, ev);
-		break;
-	case PCS_OP_DIRECT_READ:
-		pcs_wb_direct(c, ev, FALSE);
 		break;
 	case PCS_OP_DIRECT_WRITE:
 		pcs_wb_direct(c, ev, TRUE);

@@ -46,6 +46,7 @@
 #include <string.h>
 #include <pcsim/config.h>
 #include <pcsim/event.h>
+#include <pcsim/transfer.h>
 #include "util.h"
 
 G_DEFINE_QUARK (pcs-options-error-quark, pcs_options_error)
@@ -72,6 +73,16 @@ static const char *const device_model_choices[] = {
 	[PCS_DEVICE_MODEL_SSD] = "ssd",
 	[PCS_DEVICE_MODEL_NVME] = "nvme",
 	[PCS_DEVICE_MODEL_HDD] = "hdd",
+	NULL
+};
+
+static const char *const serve_choices[] = {
+	[PCS_SERVE_TRACE] = "trace",
+	[PCS_SERVE_READ_WRITE] = "read-write",
+	[PCS_SERVE_MMAP_WRITE] = "mmap-write",
+	[PCS_SERVE_SENDFILE] = "sendfile",
+	[PCS_SERVE_SENDFILE_SG] = "sendfile-sg",
+	[PCS_SERVE_DIRECT] = "direct",
 	NULL
 };
 
@@ -153,6 +164,12 @@ static const PcsParam params[] = {
 	{ "device_model", PCS_PARAM_ENUM, offsetof (PcsConfig, device_model), sizeof (guint32),
 	  "ssd", 0, PCS_DEVICE_MODEL_COUNT - 1, device_model_choices, "none|ssd|nvme|hdd",
 	  "latency model of the simulated device" },
+	/* serving (transfer.h) */
+	{ "serve", PCS_PARAM_ENUM, offsetof (PcsConfig, serve), sizeof (guint32),
+	  "trace", 0, PCS_SERVE_COUNT - 1, serve_choices,
+	  "trace|read-write|mmap-write|sendfile|sendfile-sg|direct",
+	  "count copies and switches as if reads were served this way (trace: as recorded; "
+	  "direct also bypasses the cache)" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }
 };
 

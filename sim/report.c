@@ -496,7 +496,8 @@ starts_group(const PcsStatField *f)
 {
 	static const char *const firsts[] = {
 		"accesses", "hits", "hit_ratio", "active_pages", "activations", "ra_sync_windows",
-		"major_faults", "dirtied_pages", "dirty_pages", "app_io_ns", "dev_read_ios",
+		"major_faults", "dirtied_pages", "dirty_pages", "app_io_ns", "served_requests",
+		"dev_read_ios",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (firsts); i++)

@@ -155,6 +155,7 @@ pcs_wb_read_flush(PcsCache *c)
 	if (r->nr == 0)
 		return;
 	done = dev_queue(c, pcs_device_read(c->dev, r->file, r->first, r->nr, c->run_slots));
+	c->page_ins += r->nr;
 	if (r->sync)
 		wait_for(c, done);
 	r->nr = 0;
@@ -677,6 +678,8 @@ pcs_wb_direct(PcsCache *c, const PcsIoEvent *ev, gboolean write)
 		guint32 n = (guint32) MIN(hi - p, c->max_io_pages);
 
 		wait_for(c, dev_queue(c, pcs_device_direct(c->dev, write, ev->file, p, n)));
+		if (!write)
+			c->page_ins += n;
 	}
 }
 

@@ -243,7 +243,7 @@ test_table(void **state G_GNUC_UNUSED)
 		"skip_bad", "readahead", "io_pages", "folios", "dirty_writeback", "dirty_expire",
 		"wb_slice", "dirty_background_ratio", "dirty_background_bytes", "dirty_ratio",
 		"dirty_bytes", "max_io", "directio_threshold", "final_sync", "timing", "hit_cost",
-		"time_tolerance", "data", "verify", "device_model", NULL
+		"time_tolerance", "data", "verify", "device_model", "serve", NULL
 	};
 	const PcsParam *p = pcs_params();
 	gsize i;
@@ -433,7 +433,7 @@ static const SetCase set_cases[] = {
 	  "workingset, warmup, skip_bad, readahead, io_pages, folios, dirty_writeback, "
 	  "dirty_expire, wb_slice, dirty_background_ratio, dirty_background_bytes, dirty_ratio, "
 	  "dirty_bytes, max_io, directio_threshold, final_sync, timing, hit_cost, time_tolerance, "
-	  "data, verify, device_model)" },
+	  "data, verify, device_model, serve)" },
 	{ "", "1", FALSE, 0, 0, PCS_OPTIONS_ERROR_UNKNOWN, "unknown parameter ''" },
 };
 

@@ -13,6 +13,7 @@
 #include <pcsim/cache.h>
 #include <pcsim/gen.h>
 #include <pcsim/replay.h>
+#include <pcsim/transfer.h>
 
 #define P   PCS_PAGE_SIZE
 #define MS  G_GINT64_CONSTANT(1000000)
@@ -527,6 +528,65 @@ test_random_rw_properties(void **state G_GNUC_UNUSED)
 	}
 }
 
+/*
+ * Serving accounting (transfer.h): two reads of the same 8 KiB (a miss of 2 pages, then a
+ * hit), served each way. DMA is the 8 KiB the device read plus 16 KiB sent to the NIC
+ * (direct: the device reads both times); CPU copies are copies x 16 KiB; the cache behaves
+ * the same for every method but direct, which bypasses it.
+ */
+static void
+test_serve_accounting(void **state G_GNUC_UNUSED)
+{
+	static const struct {
+		PcsServeMethod m;
+		guint64 cpu, dma, syscalls, faults, hits;
+	} want[] = {
+		{ PCS_SERVE_READ_WRITE, 32768, 24576, 4, 0, 2 },
+		{ PCS_SERVE_MMAP_WRITE, 16384, 24576, 4, 4, 2 },
+		{ PCS_SERVE_SENDFILE, 16384, 24576, 2, 0, 2 },
+		{ PCS_SERVE_SENDFILE_SG, 0, 24576, 2, 0, 2 },
+		{ PCS_SERVE_DIRECT, 16384, 32768, 4, 0, 0 },
+	};
+
+	for (guint i = 0; i < G_N_ELEMENTS(want); i++) {
+		PcsConfig cfg = config(1000);
+		g_autoptr(PcsCache) c = NULL;
+		PcsStats s;
+
+		cfg.serve = want[i].m;
+		c = cache_new(&cfg);
+		submit_at(c, 0, PCS_OP_READ, 0, 0, 2 * P);
+		submit_at(c, 0, PCS_OP_READ, 0, 0, 2 * P);
+		s = stats(c);
+		assert_int_equal(s.served_requests, 2);
+		assert_int_equal(s.served_bytes, 4 * P);
+		assert_int_equal(s.cpu_copy_bytes, want[i].cpu);
+		assert_int_equal(s.dma_bytes, want[i].dma);
+		assert_int_equal(s.syscalls, want[i].syscalls);
+		assert_int_equal(s.context_switches, 2 * want[i].syscalls);
+		assert_int_equal(s.page_faults, want[i].faults);
+		assert_int_equal(s.hits, want[i].hits);
+		assert_int_equal(s.resident_pages, want[i].m == PCS_SERVE_DIRECT ? 0 : 2);
+	}
+	/* --serve trace: each op as recorded */
+	{
+		PcsConfig cfg = config(1000);
+		g_autoptr(PcsCache) c = cache_new(&cfg);
+		PcsStats s;
+
+		submit_at(c, 0, PCS_OP_READ, 0, 0, P);          /* read-write: 2 copies */
+		submit_at(c, 0, PCS_OP_SENDFILE, 0, 0, P);      /* 1 copy, 1 call */
+		submit_at(c, 0, PCS_OP_MMAP_READ, 0, 0, P);     /* 1 copy, a fault */
+		submit_at(c, 0, PCS_OP_DIRECT_READ, 0, 0, P);   /* 1 copy, device DMA */
+		s = stats(c);
+		assert_int_equal(s.served_requests, 4);
+		assert_int_equal(s.cpu_copy_bytes, 5 * P);
+		assert_int_equal(s.syscalls, 2 + 1 + 2 + 2);
+		assert_int_equal(s.page_faults, 1);
+		assert_int_equal(s.dma_bytes, 2 * P + 4 * P);
+	}
+}
+
 int
 main(void)
 {
@@ -545,6 +605,7 @@ main(void)
 		cmocka_unit_test(test_timing_model),
 		cmocka_unit_test(test_time_reorder),
 		cmocka_unit_test(test_random_rw_properties),
+		cmocka_unit_test(test_serve_accounting),
 	};
 
 	return cmocka_run_group_tests_name("writeback", tests, NULL, NULL);

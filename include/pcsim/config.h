@@ -62,6 +62,8 @@ typedef struct {
 	gboolean data;               /* real pread/pwrite through the backing file */
 	gboolean verify;             /* stamp written pages, check pages read back */
 	guint32  device_model;       /* PcsDeviceModelKind */
+	/* serving */
+	guint32  serve;              /* PcsServeMethod: how reads are served (accounting) */
 } PcsConfig;
 
 typedef enum {

@@ -82,6 +82,14 @@ typedef struct {
 	guint64 time_gaps;           /* gaps longer than dirty_expire between records */
 	guint64 app_io_ns;           /* modelled time the application waited for I/O */
 	guint64 throttle_max_ns;     /* gauge: longest single pause */
+	/* serving reads (transfer.h) */
+	guint64 served_requests;     /* reads served to a client */
+	guint64 served_bytes;
+	guint64 cpu_copy_bytes;      /* bytes copied by the CPU */
+	guint64 dma_bytes;           /* bytes moved by DMA: device to memory, memory to NIC */
+	guint64 syscalls;
+	guint64 context_switches;
+	guint64 page_faults;         /* mmap: one per page served */
 	/* the simulated device (DESIGN 4) */
 	guint64 dev_read_ios;
 	guint64 dev_read_bytes;
