@@ -697,6 +697,7 @@ pcs_wb_finish(PcsCache *c)
 		return;
 	}
 	c->wait_until = G_MININT64;
+	pcs_wb_wait_all(c);  /* a page rewritten while in flight is dirty again */
 	while (c->dirty_head != PCS_NO_FILE)
 		sync_file(c, c->dirty_head, 0, G_MAXUINT64, WB_SYNC, FALSE);
 	pcs_wb_wait_all(c);
@@ -708,13 +709,19 @@ gboolean
 pcs_wb_check(const PcsCache *c, GError **error)
 {
 	guint64 dirty = 0, wb = 0, mapped = 0, inflight = 0, listed = 0;
+	g_autofree guint8 *is_free = g_new0(guint8, MAX(c->nr_used, 1));
 
+	/* Free slots keep stale flags and links: skip them (cache.c checks the free list). */
+	for (guint32 s = c->free_head, n = 0; s != PCS_NIL && n < c->nr_used;
+	     s = c->pages[s].next, n++)
+		is_free[s] = 1;
 	for (guint32 s = 0; s < c->nr_used; s++) {
 		const PcsPage *p = &c->pages[s];
-		const PcsPage *hp = &c->pages[pcs_cache_folio_head(c, s)];
+		const PcsPage *hp;
 
-		if (hp->lru == PCS_LRU_NONE)
-			continue;  /* free */
+		if (is_free[s])
+			continue;
+		hp = &c->pages[pcs_cache_folio_head(c, s)];
 		if ((p->flags & PCS_PG_DIRTY) !=
 		    (pcs_dirty_test(&c->files[p->key.file].dirty, p->key.index) ? PCS_PG_DIRTY : 0) ||
 		    (p->flags & PCS_PG_BUSY) != (hp->flags & PCS_PG_BUSY)) {
