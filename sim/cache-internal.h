@@ -21,6 +21,9 @@
 /* Per-file state the model needs. */
 typedef struct {
 	guint64     size_bytes;      /* known size (writes, truncate), 0 = unknown */
+	guint64     size_hint;       /* the file's size as the trace's reader knows it (i_size
+				      * for readahead; writes do not trust it: the file may be
+				      * growing), 0 = unknown */
 	guint64     known_end;       /* highest byte any request reached: the file is at least
 				      * this long (read-modify-write reads only below it) */
 	guint64     pages_end;       /* 1 + the highest page index ever cached: bounds walks */
@@ -75,6 +78,7 @@ struct PcsCache {
 	guint32           *run_slots;  /* max_io_pages: slots of the read run or write being built */
 	guint32           *wb_slots;
 	guint32            max_io_pages;
+	guint32            run_cap;     /* slots a read run can hold (the largest window) */
 	PcsReadRun         run;
 	gint64             dev_free_at; /* the device is busy until then (one queue, FIFO) */
 	gint64             wait_until;  /* the current request waits for I/O until then */

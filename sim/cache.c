@@ -382,7 +382,8 @@ static void
 ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
 	   guint64 demand_lo, guint64 demand_hi)
 {
-	guint64 end, mark, i, size = pcs_cache_file(c, file)->size_bytes;
+	guint64 end, mark, i, size = MAX(pcs_cache_file(c, file)->size_bytes,
+					 pcs_cache_file(c, file)->size_hint);
 	/* The request waits for what it triggered, except async readahead and WILLNEED. */
 	gboolean sync = w.kind != PCS_RA_ASYNC && w.kind != PCS_RA_WILLNEED;
 
@@ -975,6 +976,21 @@ void
 pcs_cache_note_bad_record(PcsCache *c)
 {
 	c->stats.bad_records++;
+}
+
+void
+pcs_cache_note_file_size(PcsCache *c, guint32 file, guint64 size_bytes)
+{
+	PcsFileState *f = pcs_cache_file(c, file);
+
+	f->size_hint = MAX(f->size_hint, size_bytes);
+}
+
+void
+pcs_cache_note_filtered(PcsCache *c, guint64 records, guint64 bytes)
+{
+	c->stats.filtered_records += records;
+	c->stats.filtered_bytes += bytes;
 }
 
 void

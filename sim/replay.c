@@ -35,6 +35,7 @@ struct PcsReplay {
 	guint64          nr_in_trace;      /* records of the current trace fed so far */
 	const char      *path;             /* the current trace's path, for messages (or NULL) */
 	guint8          *seen;             /* file ids some record used (fsync needs one) */
+	gboolean         touch_bounds;     /* mapped ranges count as touched (fidelity) */
 	guint32          nr_seen;
 	guint64          clock_base;       /* trace time of the previous traces */
 	/* intervals */
@@ -106,6 +107,12 @@ pcs_replay_set_bad_record(PcsReplay *rp, PcsBadRecordFunc fn, gpointer user)
 {
 	rp->bad_fn = fn;
 	rp->bad_user = user;
+}
+
+void
+pcs_replay_set_touch_bounds(PcsReplay *rp, gboolean touch)
+{
+	rp->touch_bounds = touch;
 }
 
 PcsCache *
@@ -311,6 +318,8 @@ pcs_replay_feed(PcsReplay *rp, const PcsIoEvent *evs, gsize n, GError **error)
 			}
 			rp->nr_in_trace++;
 			rp->batch[k] = evs[i + j];
+			if (rp->touch_bounds)
+				rp->batch[k].flags &= ~PCS_EVENT_BOUND;
 			rp->batch[k].stream += rp->stream_base;
 			rp->max_stream = MAX(rp->max_stream, rp->batch[k].stream);
 			k++;
@@ -390,6 +399,12 @@ pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error)
 		goto fail_feed;
 	pcs_replay_end_trace(rp);
 	rp->path = NULL;
+	{
+		PcsTraceFiltered f;
+
+		pcs_trace_filtered(t, &f);
+		pcs_cache_note_filtered(rp->cache, f.records, f.bytes);
+	}
 	if (nr_events == 0) {
 		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
 			    "%s: the trace holds no records%s", pcs_trace_path(t),

@@ -40,6 +40,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -310,13 +311,91 @@ pcs_trace_unmap_file(const guint8 *base, gsize size)
 
 /* ---- Opening and reading a trace ------------------------------------------------------- */
 
+/* --include-path / --exclude-path: a decision per file id, made at its first record. */
+typedef struct {
+	GStrv               include, exclude;
+	const PcsFileTable *files;
+	guint8             *keep;     /* per file id: 0 undecided, 1 keep, 2 skip */
+	guint32             nr_keep;
+	PcsTraceFiltered    out;
+} PathFilter;
+
 struct PcsTrace {
 	char              *path;
 	const PcsTraceOps *ops;
 	gpointer           r;
 	guint64            size_bytes;
 	char               sha256[65];
+	PathFilter        *filter;    /* NULL: every file */
 };
+
+/* fnmatch(3) over the whole path; a pattern with no wildcard also matches as a directory. */
+static gboolean
+path_matches(const char *const *patterns, const char *name)
+{
+	for (gsize i = 0; patterns && patterns[i]; i++) {
+		const char *p = patterns[i];
+		gsize n = strlen(p);
+
+		if (fnmatch(p, name, 0) == 0)
+			return TRUE;
+		if (!strpbrk(p, "*?[") && n && strncmp(name, p, n) == 0 &&
+		    (p[n - 1] == '/' || name[n] == '/'))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Whether the record ev is of a file the filter keeps (records of no file are kept). */
+static gboolean
+filter_keep(PathFilter *f, const PcsIoEvent *ev)
+{
+	const char *name;
+
+	if (ev->file == G_MAXUINT32)
+		return TRUE;
+	if (G_UNLIKELY(ev->file >= f->nr_keep)) {
+		guint32 n = MAX(ev->file + 1, f->nr_keep * 2);
+
+		f->keep = g_realloc(f->keep, n);
+		memset(f->keep + f->nr_keep, 0, n - f->nr_keep);
+		f->nr_keep = n;
+	}
+	if (G_UNLIKELY(f->keep[ev->file] == 0)) {
+		name = pcs_files_name(f->files, ev->file);
+		f->keep[ev->file] = name && (!f->include || path_matches((const char *const *)
+					     f->include, name)) &&
+				    !path_matches((const char *const *) f->exclude, name) ? 1 : 2;
+		f->out.files += f->keep[ev->file] == 2;
+	}
+	if (f->keep[ev->file] == 1)
+		return TRUE;
+	f->out.records++;
+	if (ev->len_bytes != PCS_NONE && pcs_op_is_request((PcsOp) ev->op))
+		f->out.bytes += ev->len_bytes;
+	return FALSE;
+}
+
+static void
+filter_free(PathFilter *f)
+{
+	if (!f)
+		return;
+	g_strfreev(f->include);
+	g_strfreev(f->exclude);
+	g_free(f->keep);
+	g_free(f);
+}
+
+void
+pcs_trace_filtered(const PcsTrace *t, PcsTraceFiltered *out)
+{
+	g_return_if_fail(t != NULL && out != NULL);
+	if (t->filter)
+		*out = t->filter->out;
+	else
+		*out = (PcsTraceFiltered) { 0, 0, 0 };
+}
 
 /* Reads up to len bytes at offset; returns the count, or -1 with errno set. */
 static gssize
@@ -489,6 +568,21 @@ pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions 
 			goto fail;
 	}
 	/* 4. */
+	if (opts && ((opts->include_paths && opts->include_paths[0]) ||
+		     (opts->exclude_paths && opts->exclude_paths[0]))) {
+		if (!(t->ops->caps & PCS_TRACE_CAP_FILES)) {
+			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "--include-path and --exclude-path are for file-level traces; "
+				    "%s is a block-level format", t->ops->name);
+			goto fail;
+		}
+		t->filter = g_new0(PathFilter, 1);
+		if (opts->include_paths && opts->include_paths[0])
+			t->filter->include = g_strdupv((char **) opts->include_paths);
+		if (opts->exclude_paths && opts->exclude_paths[0])
+			t->filter->exclude = g_strdupv((char **) opts->exclude_paths);
+		t->filter->files = files;
+	}
 	t->r = t->ops->open(path, opts ? opts : &defaults, files, error);
 	if (!t->r) {
 		g_prefix_error(error, "%s: ", t->ops->name);
@@ -498,6 +592,7 @@ pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions 
 
 fail:
 	g_prefix_error(error, "%s: ", path);
+	filter_free(t->filter);
 	g_free(t->path);
 	g_free(t);
 	return NULL;
@@ -508,6 +603,8 @@ pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error)
 {
 	PcsTraceStatus st = t->ops->next(t->r, ev, error);
 
+	while (G_UNLIKELY(t->filter) && st == PCS_TRACE_OK && !filter_keep(t->filter, ev))
+		st = t->ops->next(t->r, ev, error);
 	if (G_UNLIKELY(st == PCS_TRACE_ERROR)) {
 		guint64 pos = t->ops->position(t->r);
 
@@ -532,6 +629,11 @@ pcs_trace_notes(PcsTrace *t, GString *out)
 	g_return_if_fail(t != NULL && out != NULL);
 	if (t->ops->notes)
 		t->ops->notes(t->r, out);
+	if (t->filter && t->filter->out.records)
+		g_string_append_printf(out, "path filters left out %" G_GUINT64_FORMAT " records (%"
+				       G_GUINT64_FORMAT " bytes of requests) of %" G_GUINT64_FORMAT
+				       " files\n", t->filter->out.records, t->filter->out.bytes,
+				       t->filter->out.files);
 }
 
 void
@@ -540,6 +642,7 @@ pcs_trace_close(PcsTrace *t)
 	if (!t)
 		return;
 	t->ops->close(t->r);
+	filter_free(t->filter);
 	g_free(t->path);
 	g_free(t);
 }

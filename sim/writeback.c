@@ -107,7 +107,11 @@ pcs_wb_init(PcsCache *c)
 		c->bg_thresh = c->thresh / 2;
 	c->wb_slice = MAX(cfg->wb_slice_bytes >> PCS_PAGE_SHIFT, 1);
 	c->max_io_pages = (guint32) MAX(cfg->max_io_bytes >> PCS_PAGE_SHIFT, 1);
-	c->run_slots = g_new(guint32, c->max_io_pages + (1u << PCS_MAX_FOLIO_ORDER));
+	/* A read run is what the kernel queues as one request: a whole readahead window (the
+	 * device splits it at max_io), up to io_pages or twice ra_pages (FADV_SEQUENTIAL). */
+	c->run_cap = (guint32) MAX(MAX(c->max_io_pages, c->ra.io_pages), 2 * c->ra.ra_pages) +
+		     (1u << PCS_MAX_FOLIO_ORDER);
+	c->run_slots = g_new(guint32, c->run_cap);
 	c->wb_slots = g_new(guint32, c->max_io_pages + (1u << PCS_MAX_FOLIO_ORDER));
 	c->dirty_head = c->dirty_tail = PCS_NO_FILE;
 	c->next_tick = NOT_ARMED;
@@ -156,6 +160,7 @@ pcs_wb_read_flush(PcsCache *c)
 		return;
 	done = dev_queue(c, pcs_device_read(c->dev, r->file, r->first, r->nr, c->run_slots));
 	c->page_ins += r->nr;
+	c->stats.dev_read_queued++;
 	if (r->sync)
 		wait_for(c, done);
 	r->nr = 0;
@@ -167,7 +172,7 @@ pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolea
 	PcsReadRun *r = &c->run;
 
 	if (r->nr && (r->file != file || r->first + r->nr != index || r->sync != sync ||
-		      r->nr == c->max_io_pages))
+		      r->nr == c->run_cap))
 		pcs_wb_read_flush(c);
 	if (r->nr == 0) {
 		r->file = file;

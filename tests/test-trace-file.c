@@ -885,13 +885,21 @@ detect_dir(Fixture *f, const char *dir)
 			n += detect_dir(f, path);
 			continue;
 		}
+		g_autofree char *base = NULL;
+
 		if (g_str_has_suffix(name, ".md"))
 			continue;
-		if (g_str_has_suffix(name, ".iolog"))
+		/* the format of a compressed file is its content's */
+		base = g_strdup(name);
+		for (const char *const *z = (const char *const[]) { ".zst", ".gz", ".bz2", NULL };
+		     *z; z++)
+			if (g_str_has_suffix(base, *z))
+				base[strlen(base) - strlen(*z)] = '\0';
+		if (g_str_has_suffix(base, ".iolog"))
 			want = "fio-iolog";
-		else if (g_str_has_suffix(name, ".blkparse.txt"))
+		else if (g_str_has_suffix(base, ".blkparse.txt"))
 			want = "blkparse";
-		else if (g_str_has_suffix(name, ".strace"))
+		else if (g_str_has_suffix(base, ".strace"))
 			want = "strace";
 		got = detect(f, path);
 		if (want && g_strcmp0(got, want) != 0)

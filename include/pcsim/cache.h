@@ -81,6 +81,12 @@ void pcs_cache_resolve_readahead(PcsCache *c, gboolean file_level);
 guint64 pcs_cache_readahead_bytes(const PcsCache *c);
 /* Counts a record the replay skipped (--skip-bad). */
 void pcs_cache_note_bad_record(PcsCache *c);
+/* The trace's reader knows file's size (largest byte read or written, or a stat): readahead
+ * stops at it, as at i_size. Read-modify-write does not trust it (files being written grow).
+ * Cannot fail. */
+void pcs_cache_note_file_size(PcsCache *c, guint32 file, guint64 size_bytes);
+/* Counts records the path filters left out (and the bytes of their requests). */
+void pcs_cache_note_filtered(PcsCache *c, guint64 records, guint64 bytes);
 
 /* State of one page (tests and debugging). */
 PcsPageState pcs_cache_page_state(const PcsCache *c, guint32 file, guint64 page_index);

@@ -73,6 +73,9 @@ gboolean pcs_replay_trace(PcsReplay *rp, PcsTrace *t, GError **error);
 void pcs_replay_finish(PcsReplay *rp, PcsStats *warmup, PcsStats *measured,
 		       gboolean *warmup_complete);
 
+/* A range a file-level trace knows only as a bound (strace's mmap: PCS_EVENT_BOUND) is
+ * replayed as touched, every page of it (the upper bound of a fidelity check). */
+void pcs_replay_set_touch_bounds(PcsReplay *rp, gboolean touch);
 /* The cache (for tests and time series). */
 PcsCache *pcs_replay_cache(PcsReplay *rp);
 

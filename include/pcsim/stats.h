@@ -91,6 +91,7 @@ typedef struct {
 	guint64 context_switches;
 	guint64 page_faults;         /* mmap: one per page served */
 	/* the simulated device (DESIGN 4) */
+	guint64 dev_read_queued;     /* page-in requests queued (runs, before the max_io split) */
 	guint64 dev_read_ios;
 	guint64 dev_read_bytes;
 	guint64 dev_write_ios;
@@ -111,6 +112,8 @@ typedef struct {
 	/* every op of the trace, by PcsOp, and records skipped by --skip-bad */
 	guint64 ops[PCS_OP_COUNT];
 	guint64 bad_records;
+	guint64 filtered_records;    /* records of files --include/--exclude-path left out */
+	guint64 filtered_bytes;      /* ... and the bytes of their requests */
 	/* trace time covered: first and last timestamp seen (PCS_TIME_UNKNOWN if none) */
 	gint64  first_t_ns;
 	gint64  last_t_ns;

@@ -63,6 +63,13 @@ typedef struct {
 	char        blk_event;      /* blkparse: 'Q' (default when 0) or 'D' */
 	const char *csv_spec;       /* libCacheSim csv: column mapping (--csv-spec) */
 	const char *cwd;            /* file-level traces: directory relative paths start in */
+	/* file-level traces: which files live on the simulated device (NULL-terminated glob
+	 * lists, fnmatch(3) without FNM_PATHNAME; a pattern without * ? [ also matches
+	 * everything under it as a directory). A file is kept when it matches some include
+	 * (or there is none) and no exclude; records of other files are skipped and counted
+	 * (pcs_trace_filtered()). */
+	const char *const *include_paths;
+	const char *const *exclude_paths;
 } PcsTraceOptions;
 
 typedef struct {
@@ -108,6 +115,13 @@ PcsTrace *pcs_trace_open_full(const char *path, const char *format, const PcsTra
 			      PcsFileTable *files, GError **error);
 /* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
 PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
+/* What the path filters left out so far: records, bytes of their requests, files. */
+typedef struct {
+	guint64 records;
+	guint64 bytes;
+	guint64 files;
+} PcsTraceFiltered;
+void pcs_trace_filtered(const PcsTrace *t, PcsTraceFiltered *out);
 double pcs_trace_progress(PcsTrace *t);
 /* Appends the reader's notes (PcsTraceOps.notes) to out; nothing when it has none. */
 void pcs_trace_notes(PcsTrace *t, GString *out);

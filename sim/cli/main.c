@@ -31,6 +31,8 @@ static const PcsCommand commands[] = {
 	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
 	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
 	{ "plot", pcs_cmd_plot, "plot results with gnuplot (mrc, heatmap, timeline, lists)" },
+	{ "fidelity", pcs_cmd_fidelity, "compare a file trace's predicted device I/O with its "
+	  "block trace" },
 	{ NULL, NULL, NULL },
 };
 

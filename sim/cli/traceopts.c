@@ -10,6 +10,8 @@
  *   --blk-dev MAJ,MIN    blkparse: the device to keep (default: the busiest)
  *   --blk-event Q|D      blkparse: queued (default) or dispatched requests
  *   --cwd DIR            file-level traces: where relative paths start
+ *   --include-path GLOB  file-level traces: keep only the files matching (repeatable)
+ *   --exclude-path GLOB  file-level traces: leave out the files matching (repeatable)
  *
  * The values land in a caller's PcsTraceOptions, which pcs_trace_open_full() hands to the
  * readers. Values are checked here as far as their syntax goes (a size, "MAJ,MIN", Q or D,
@@ -37,6 +39,8 @@
 typedef struct {
 	PcsTraceOptions *opts;    /* borrowed */
 	GPtrArray       *strings; /* what opts points to */
+	GPtrArray       *include; /* NULL-terminated glob lists opts points to */
+	GPtrArray       *exclude;
 } TraceOptState;
 
 static void
@@ -45,7 +49,19 @@ state_free(gpointer p)
 	TraceOptState *st = p;
 
 	g_ptr_array_unref(st->strings);
+	g_ptr_array_unref(st->include);
+	g_ptr_array_unref(st->exclude);
 	g_free(st);
+}
+
+/* Appends a glob to a NULL-terminated list and returns the list's (new) start. */
+static const char *const *
+add_glob(GPtrArray *list, const char *glob)
+{
+	g_ptr_array_remove_index(list, list->len - 1);  /* the NULL */
+	g_ptr_array_add(list, g_strdup(glob));
+	g_ptr_array_add(list, NULL);
+	return (const char *const *) list->pdata;
 }
 
 static const char *
@@ -106,6 +122,13 @@ on_option(const char *name, const char *value, gpointer data, GError **error)
 		if (!value[0])
 			return bad_value(error, name, "a directory", value);
 		o->cwd = keep(st, value);
+	} else if (strcmp(name, "--include-path") == 0 || strcmp(name, "--exclude-path") == 0) {
+		if (!value[0])
+			return bad_value(error, name, "a path or a glob such as '/usr/*'", value);
+		if (name[2] == 'i')
+			o->include_paths = add_glob(st->include, value);
+		else
+			o->exclude_paths = add_glob(st->exclude, value);
 	} else {
 		g_assert_not_reached();
 	}
@@ -128,6 +151,12 @@ pcs_cli_trace_option_group(PcsTraceOptions *opts)
 		  "blkparse: Q (queued, default) or D (dispatched) events", "Q|D" },
 		{ "cwd", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_option,
 		  "file-level traces: directory relative paths start in", "DIR" },
+		{ "include-path", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_option,
+		  "file-level traces: only files matching GLOB live on the device (repeatable; "
+		  "a path without * ? [ means everything under it)", "GLOB" },
+		{ "exclude-path", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_option,
+		  "file-level traces: files matching GLOB are left out, counted (repeatable)",
+		  "GLOB" },
 		{ NULL }
 	};
 	TraceOptState *st = g_new0(TraceOptState, 1);
@@ -136,6 +165,10 @@ pcs_cli_trace_option_group(PcsTraceOptions *opts)
 	g_return_val_if_fail(opts != NULL, NULL);
 	st->opts = opts;
 	st->strings = g_ptr_array_new_with_free_func(g_free);
+	st->include = g_ptr_array_new_with_free_func(g_free);
+	st->exclude = g_ptr_array_new_with_free_func(g_free);
+	g_ptr_array_add(st->include, NULL);
+	g_ptr_array_add(st->exclude, NULL);
 	g = g_option_group_new("trace", "Trace reader options:",
 			       "Show the options of the trace readers", st, state_free);
 	g_option_group_add_entries(g, entries);
@@ -164,5 +197,13 @@ pcs_cli_trace_options_to_args(const PcsTraceOptions *opts, GPtrArray *words)
 	if (opts->cwd) {
 		g_ptr_array_add(words, g_strdup("--cwd"));
 		g_ptr_array_add(words, g_strdup(opts->cwd));
+	}
+	for (gsize i = 0; opts->include_paths && opts->include_paths[i]; i++) {
+		g_ptr_array_add(words, g_strdup("--include-path"));
+		g_ptr_array_add(words, g_strdup(opts->include_paths[i]));
+	}
+	for (gsize i = 0; opts->exclude_paths && opts->exclude_paths[i]; i++) {
+		g_ptr_array_add(words, g_strdup("--exclude-path"));
+		g_ptr_array_add(words, g_strdup(opts->exclude_paths[i]));
 	}
 }
