@@ -23,6 +23,7 @@
 struct PcsReplay {
 	PcsConfig        cfg;
 	PcsCache        *cache;
+	PcsDevice       *device;           /* STUB (device branch): until the cache owns it */
 	gboolean         warm;             /* the warm-up has ended (or none was asked) */
 	PcsStats         warmup;           /* snapshot at the boundary */
 	guint64          bad_left;         /* --skip-bad budget */
@@ -60,11 +61,32 @@ pcs_replay_new(const PcsConfig *cfg, GError **error)
 	return rp;
 }
 
+/*
+ * STUB (device branch) until the writeback engine lands: opens the device next to the cache
+ * so --device options are checked and the backing file exists for the run, but the cache
+ * does not call it yet. The cache is to own the device (pcs_cache_new_full).
+ */
+PcsReplay *
+pcs_replay_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec, GError **error)
+{
+	PcsReplay *rp = pcs_replay_new(cfg, error);
+
+	if (!rp)
+		return NULL;
+	rp->device = pcs_device_new(cfg, spec, (guint32) pcs_config_cache_pages(cfg), error);
+	if (!rp->device) {
+		pcs_replay_free(rp);
+		return NULL;
+	}
+	return rp;
+}
+
 void
 pcs_replay_free(PcsReplay *rp)
 {
 	if (!rp)
 		return;
+	pcs_device_free(rp->device);
 	pcs_cache_free(rp->cache);
 	g_free(rp);
 }

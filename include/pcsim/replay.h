@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <pcsim/cache.h>
 #include <pcsim/config.h>
+#include <pcsim/device.h>
 #include <pcsim/event.h>
 #include <pcsim/stats.h>
 #include <pcsim/trace.h>
@@ -35,6 +36,10 @@ typedef void (*PcsBadRecordFunc)(const GError *error, gpointer user);
 /* Builds the cache from cfg (copied). Fails with PCS_OPTIONS_ERROR_INVALID when the
  * configuration cannot make a cache. */
 PcsReplay *pcs_replay_new(const PcsConfig *cfg, GError **error);
+/* The same with the simulated device described by spec (NULL: defaults). Fails as
+ * pcs_replay_new(), and with pcs_device_new()'s errors (PCS_DEVICE_ERROR). */
+PcsReplay *pcs_replay_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec,
+			       GError **error);
 void pcs_replay_free(PcsReplay *rp);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsReplay, pcs_replay_free)
 

@@ -7,6 +7,7 @@
  *   pcsim sweep TRACE... --set NAME=VALUES...   a parameter grid, in parallel
  *   pcsim merge RESULTS...                     per-job sweep results into one file
  *   pcsim plot RESULTS --kind KIND -o FILE     gnuplot plots of results and time series
+ *   pcsim verify --device FILE                 what a device left by a run holds
  *
  * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
  */
@@ -31,6 +32,7 @@ static const PcsCommand commands[] = {
 	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
 	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
 	{ "plot", pcs_cmd_plot, "plot results with gnuplot (mrc, heatmap, timeline, lists)" },
+	{ "verify", pcs_cmd_verify, "check a device left by 'pcsim replay --device FILE'" },
 	{ NULL, NULL, NULL },
 };
 
