@@ -540,6 +540,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			    lo < known_end) {
 				c->stats.rmw_reads++;
 				pcs_wb_read_page(c, file, i, s, TRUE);
+			} else {
+				pcs_device_zero(c->dev, s);  /* new data: no read */
 			}
 		} else if (!ra_on) {
 			s = page_alloc(c, file, i, pos, is_write, 0);
@@ -928,6 +930,12 @@ guint64
 pcs_cache_readahead_bytes(const PcsCache *c)
 {
 	return (guint64) c->ra.ra_pages << PCS_PAGE_SHIFT;
+}
+
+guint64
+pcs_cache_device_wall_ns(const PcsCache *c)
+{
+	return pcs_device_wall_ns(c->dev);
 }
 
 guint64

@@ -1,34 +1,829 @@
 /*
- * device.c - a metadata-only stand-in for the simulated block device (model none): it
- * counts the I/Os the cache core issues, split at max_io, and moves no data. The real
- * device (backing file, data path, verify, latency models) replaces it.
+ * device.c - the simulated block device: a backing file, the layout of the trace's pages
+ * on it, the data path, --verify, and the counters (DESIGN.md 4).
+ *
+ * The cache hands the device one contiguous run of one file's pages at a time. The device
+ *
+ *   1. lays each page out (extent map below), and cuts the run into I/Os wherever the
+ *      model's addresses stop being contiguous and every max_io bytes;
+ *   2. models each I/O (device-model.c) and counts it: ios, bytes, size histogram,
+ *      sequential I/Os, busy time, a log-scale latency histogram for the p99;
+ *   3. with --data on, moves the bytes: one preadv/pwritev per piece of the I/O that is
+ *      contiguous in the backing file, between the file and the pages' frames (or a
+ *      scratch buffer for direct I/O); with --verify, stamps pages going out and checks
+ *      pages coming in against the newest generation written back.
+ * Steps 1 and 2 are the same with --data off, so every counter but wall time is too.
+ *
+ * Layout. Pages live in extents of 256 pages (1 MiB), found through a hash set keyed by
+ * (file, page / 256) and allocated on first touch (any call naming a page: read, write,
+ * direct, dirty), in that order, at the end of the backing file:
+ *
+ *     backing file:  | f0 e0 | f1 e0 | f0 e1 | f2 e0 | ...     (1 MiB each)
+ *     file-level:    model address = backing offset (a file's neighbours are neighbours)
+ *     block-level:   model address = volume * 16 TiB + volume offset (the trace's own
+ *                    addresses; volume 0 is the device as the trace saw it), while the
+ *                    backing file still stores the extents in first-touch order, so it
+ *                    stays dense and small whatever the trace's addresses
+ * An I/O is contiguous in model addresses; in block mode it may cover extents that are
+ * not neighbours in the backing file, and then takes one syscall per piece.
+ *
+ * Generations (--data on): each extent carries dirtied[256] and written[256]: the newest
+ * version made by pcs_device_dirty() (or a direct write) and the newest one written back.
+ * A page's frame holds the content of its generation (device-verify.c), so verify needs
+ * no copy of the data. Memory: 2 KiB per extent.
+ *
+ * Errors. The I/O path never fails: the first error (an I/O error, ENOSPC/EFBIG, an
+ * address beyond --device-size) is kept as a sticky GError naming the backing file, the
+ * page and the offset; from then on no data moves, but layout, model and counters go on.
+ *
+ * The temporary device (no --device) is opened with O_TMPFILE, or created and unlinked at
+ * once where that is missing: it has no name, so nothing is left after exit, SIGINT,
+ * SIGTERM or a crash. A named device is created sparse with O_EXCL (never an existing
+ * file without --device-reuse), and gets a journal (FILE.pcsim-journal) at
+ * pcs_device_free() for pcsim verify.
+ *
+ * Not modelled: a queue (I/Os are served one at a time in issue order), trim, partial-page
+ * I/O (everything is whole 4 KiB pages).
  */
+#define _GNU_SOURCE 1
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <pcsim/device.h>
+
+#include "device-model.h"
+#include "device-verify.h"
+#include "util.h"
 
 G_DEFINE_QUARK (pcs-device-error-quark, pcs_device_error)
 
+#define PAGE PCS_DEV_PAGE_BYTES
+#define EXT_SHIFT 8
+#define EXT_PAGES (1u << EXT_SHIFT)            /* 1 MiB extents */
+#define VOLUME_PAGES (PCS_DEVICE_VOLUME_SPAN / PAGE)
+#ifndef IOV_MAX
+#define IOV_MAX 1024
+#endif
+#define MAX_IOV MIN(IOV_MAX, 1024)
+/* Latency histogram: exact below 16 ns, then 8 buckets per power of two (12.5%). */
+#define LAT_BUCKETS (16 + 60 * 8)
+
+typedef struct {
+	guint32 file;
+	guint64 ext;         /* page / EXT_PAGES within the file (or volume) */
+	guint64 file_page;   /* first page of the extent in the backing file */
+	guint64 dev_page;    /* first page as the latency model addresses it */
+	guint32 gen[];       /* --data on: dirtied[EXT_PAGES], then written[EXT_PAGES] */
+} Extent;
+
+typedef struct {
+	guint64 ios;
+	guint64 bytes;
+	guint64 hist[PCS_IO_HIST_BUCKETS];
+} DirCounters;
+
 struct PcsDevice {
-	guint64 max_io_pages;
-	guint64 next_page;  /* device page after the last I/O */
-	PcsStats st;
-	GError *error;
+	/* configuration */
+	gboolean              data;
+	gboolean              verify;
+	gboolean              block_level;
+	gboolean              reused;
+	guint32               max_io_pages;
+	guint64               capacity_bytes;   /* 0: grows */
+	const PcsDevModelOps *model;
+	PcsDevModelParams     params;
+	/* the backing file (--data on) */
+	int                   fd;
+	char                 *path;             /* as messages name it */
+	char                 *journal_for;      /* --device FILE: where the journal goes */
+	/* frames and buffers (--data on) */
+	guint8               *frames;
+	guint32               nr_frames;
+	guint8               *scratch;          /* max_io_pages pages for direct I/O */
+	struct iovec         *iov;              /* MAX_IOV entries */
+	/* layout */
+	GHashTable           *extents;          /* set of Extent*, keyed by (file, ext) */
+	GPtrArray            *order;            /* Extent*, in allocation order (owns them) */
+	Extent               *last;             /* the extent of the previous lookup */
+	guint64               next_file_page;   /* allocation frontier of the backing file */
+	GHashTable           *resv;             /* file-level: file + 1 -> Reservation */
+	guint64               next_dev_page;    /* frontier of the model's address space */
+	/* the model's head: where the previous I/O ended */
+	guint64               head;
+	gboolean              any_io;
+	/* counters */
+	DirCounters           rd, wr;
+	guint64               seq_ios;
+	guint64               busy_ns;
+	guint64               verify_errors;
+	guint64               lat_hist[LAT_BUCKETS];
+	guint64               lat_max_ns;
+	guint64               wall_ns;          /* real time spent in preadv/pwritev */
+	guint32               nr_reports;
+	PcsDeviceReportFunc   report_fn;
+	gpointer              report_user;
+	GError               *error;            /* sticky: the first one */
 };
+
+/* The place of one page. */
+typedef struct {
+	Extent  *e;
+	guint32  off;        /* page within the extent */
+} Loc;
+
+static inline guint32 *
+dirtied_of(Extent *e)
+{
+	return e->gen;
+}
+
+static inline guint32 *
+written_of(Extent *e)
+{
+	return e->gen + EXT_PAGES;
+}
+
+static inline guint64
+loc_dev_page(Loc l)
+{
+	return l.e->dev_page + l.off;
+}
+
+static inline guint64
+loc_file_page(Loc l)
+{
+	return l.e->file_page + l.off;
+}
+
+static inline guint8 *
+frame(PcsDevice *d, guint32 slot)
+{
+	return d->frames + (gsize) slot * PAGE;
+}
+
+/* Extent keys: the hash set holds the extents themselves. */
+static guint
+extent_hash(gconstpointer k)
+{
+	const Extent *e = k;
+
+	return (guint) pcs_page_hash(e->file, e->ext);
+}
+
+static gboolean
+extent_equal(gconstpointer a, gconstpointer b)
+{
+	const Extent *x = a, *y = b;
+
+	return x->file == y->file && x->ext == y->ext;
+}
+
+/* Keeps the first error only. */
+static void G_GNUC_PRINTF(3, 4)
+set_error(PcsDevice *d, gint code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (d->error)
+		return;
+	va_start(ap, fmt);
+	d->error = g_error_new_valist(PCS_DEVICE_ERROR, code, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * File-level traces: where a file's extents sit as the latency model sees them. Like ext4's
+ * delayed allocation and mballoc preallocation, a file gets a run of extents reserved ahead
+ * (16 MiB, doubling up to 1 GiB each time it runs out), so a file written or read while
+ * other files are touched still lies in one piece, and reads of it are not cut where the
+ * first-touch order interleaved it with others. The backing file stays dense: this is the
+ * model's address only.
+ */
+typedef struct {
+	guint64 next;    /* model page of the file's next extent */
+	guint64 left;    /* extents left in the reservation */
+	guint64 chunk;   /* size of the last reservation, in extents */
+} Reservation;
+
+#define RESV_FIRST 16
+#define RESV_MAX   1024
+
+static guint64
+reserve_dev_page(PcsDevice *d, guint32 file)
+{
+	Reservation *r = g_hash_table_lookup(d->resv, GUINT_TO_POINTER(file + 1));
+	guint64 page;
+
+	if (!r) {
+		r = g_new0(Reservation, 1);
+		g_hash_table_insert(d->resv, GUINT_TO_POINTER(file + 1), r);
+	}
+	if (r->left == 0) {
+		r->chunk = r->chunk ? MIN(r->chunk * 2, RESV_MAX) : RESV_FIRST;
+		r->next = d->next_dev_page;
+		r->left = r->chunk;
+		d->next_dev_page += r->chunk * EXT_PAGES;
+	}
+	page = r->next;
+	r->next += EXT_PAGES;
+	r->left--;
+	return page;
+}
+
+/* Allocates the extent of (file, ext) at the frontier. Cannot fail. */
+static Extent *
+extent_new(PcsDevice *d, guint32 file, guint64 ext)
+{
+	gsize gen_bytes = d->data ? 2 * EXT_PAGES * sizeof(guint32) : 0;
+	Extent *e = g_malloc0(sizeof(Extent) + gen_bytes);
+
+	e->file = file;
+	e->ext = ext;
+	e->file_page = d->next_file_page;
+	d->next_file_page += EXT_PAGES;
+	if (d->block_level)
+		e->dev_page = (guint64) file * VOLUME_PAGES + ext * EXT_PAGES;
+	else
+		e->dev_page = reserve_dev_page(d, file);
+	g_hash_table_add(d->extents, e);
+	g_ptr_array_add(d->order, e);
+	return e;
+}
+
+/* Where page of file lives, allocating its extent on first touch. Cannot fail. */
+static inline Loc
+locate(PcsDevice *d, guint32 file, guint64 page)
+{
+	guint64 ext = page >> EXT_SHIFT;
+	Loc l = { d->last, (guint32) (page & (EXT_PAGES - 1)) };
+
+	if (!l.e || l.e->file != file || l.e->ext != ext) {
+		Extent key = { .file = file, .ext = ext };
+
+		l.e = g_hash_table_lookup(d->extents, &key);
+		if (!l.e)
+			l.e = extent_new(d, file, ext);
+		d->last = l.e;
+	}
+	return l;
+}
+
+/* A page (at l) beyond --device-size or beyond its volume's span sets the sticky error; the
+ * page keeps its place, so the model and the counters go on. Checking the last page of a
+ * piece of one extent covers the piece. */
+static inline void
+check_place(PcsDevice *d, guint32 file, guint64 page, Loc l)
+{
+	if (G_UNLIKELY (d->block_level && page >= VOLUME_PAGES))
+		set_error(d, PCS_DEVICE_ERROR_NOSPACE, "%s: volume %u page %" G_GUINT64_FORMAT
+			  " is beyond the %" G_GUINT64_FORMAT " TiB a volume may span", d->path,
+			  file, page, PCS_DEVICE_VOLUME_SPAN >> 40);
+	if (G_UNLIKELY (d->capacity_bytes &&
+			((loc_file_page(l) + 1) * PAGE > d->capacity_bytes ||
+			 (d->block_level && (page + 1) * PAGE > d->capacity_bytes))))
+		set_error(d, PCS_DEVICE_ERROR_NOSPACE, "%s: file %u page %" G_GUINT64_FORMAT
+			  " (device offset %" G_GUINT64_FORMAT ") is beyond --device-size %"
+			  G_GUINT64_FORMAT " bytes", d->path, file, page, loc_file_page(l) * PAGE,
+			  d->capacity_bytes);
+}
+
+static guint
+lat_bucket(guint64 ns)
+{
+	guint e;
+
+	if (ns < 16)
+		return (guint) ns;
+	e = 63 - (guint) __builtin_clzll(ns);  /* >= 4 */
+	return 16 + (e - 4) * 8 + (guint) ((ns >> (e - 3)) & 7);
+}
+
+/* The largest latency bucket b can hold. */
+static guint64
+lat_bucket_max(guint b)
+{
+	guint e, sub;
+
+	if (b < 16)
+		return b;
+	e = 4 + (b - 16) / 8;
+	sub = (b - 16) % 8;
+	return ((guint64) (9 + sub) << (e - 3)) - 1;
+}
+
+/* 2. Models and counts one I/O; returns its service time. Cannot fail. */
+static guint64
+account(PcsDevice *d, gboolean write, guint64 dev_page, guint32 nr)
+{
+	guint64 addr = dev_page * PAGE, bytes = (guint64) nr * PAGE;
+	gboolean seq = d->any_io && addr == d->head;
+	guint64 t = d->model->service(&d->params, write, addr, bytes, seq, d->head);
+	DirCounters *c = write ? &d->wr : &d->rd;
+
+	d->head = addr + bytes;
+	d->any_io = TRUE;
+	c->ios++;
+	c->bytes += bytes;
+	c->hist[pcs_io_hist_bucket(bytes)]++;
+	d->seq_ios += seq;
+	d->busy_ns += t;
+	d->lat_hist[lat_bucket(t)]++;
+	d->lat_max_ns = MAX(d->lat_max_ns, t);
+	return t;
+}
+
+/* The buffer of the k-th page of an I/O: its slot's frame, or the scratch buffer. */
+static inline guint8 *
+io_buf(PcsDevice *d, const guint32 *slots, guint32 k)
+{
+	return slots ? frame(d, slots[k]) : d->scratch + (gsize) k * PAGE;
+}
+
+static void
+report(PcsDevice *d, const char *msg)
+{
+	if (d->report_fn)
+		d->report_fn(msg, d->report_user);
+	else
+		g_warning("%s", msg);
+}
+
+/* One preadv/pwritev of niov buffers at file_page, finishing short transfers. A read past
+ * the end of the (sparse) file gives zeros. Sets the sticky error naming the run's first
+ * page on failure. */
+static gboolean
+transfer(PcsDevice *d, gboolean write, int niov, guint64 file_page, guint32 file,
+	 guint64 page)
+{
+	struct iovec *iov = d->iov;
+	off_t off = (off_t) (file_page * PAGE);
+
+	while (niov > 0) {
+		ssize_t r = write ? pwritev(d->fd, iov, niov, off) : preadv(d->fd, iov, niov, off);
+		int err = errno;
+
+		if (r < 0 && err == EINTR)
+			continue;
+		if (r <= 0 && (write || r < 0)) {
+			if (r == 0)
+				err = ENOSPC;  /* a write that makes no progress */
+			set_error(d, err == ENOSPC || err == EFBIG || err == EDQUOT ?
+				  PCS_DEVICE_ERROR_NOSPACE : PCS_DEVICE_ERROR_IO,
+				  "%s: %s of file %u page %" G_GUINT64_FORMAT " (device offset %"
+				  G_GUINT64_FORMAT "): %s", d->path, write ? "write" : "read", file,
+				  page, (guint64) off, g_strerror(err));
+			return FALSE;
+		}
+		if (r == 0) {  /* end of file: the rest was never written */
+			for (int i = 0; i < niov; i++)
+				memset(iov[i].iov_base, 0, iov[i].iov_len);
+			return TRUE;
+		}
+		off += r;
+		while (niov > 0 && (size_t) r >= iov->iov_len) {
+			r -= (ssize_t) iov->iov_len;
+			iov++;
+			niov--;
+		}
+		if (niov > 0) {
+			iov->iov_base = (guint8 *) iov->iov_base + r;
+			iov->iov_len -= (size_t) r;
+		}
+	}
+	return TRUE;
+}
+
+/* --verify: checks the k-th page read back against the newest generation written. */
+static void
+verify_page(PcsDevice *d, Loc l, const guint8 *buf, guint32 file, guint64 page)
+{
+	guint32 gen = written_of(l.e)[l.off];
+	char why[64], msg[256];
+
+	if ((d->reused && gen == 0) || pcs_dev_check(buf, file, page, gen, TRUE, why, sizeof why))
+		return;
+	d->verify_errors++;
+	if (d->nr_reports > PCS_DEVICE_MAX_REPORTS)
+		return;
+	if (++d->nr_reports > PCS_DEVICE_MAX_REPORTS)
+		g_snprintf(msg, sizeof msg, "%s: verify: more mismatches are counted, not shown",
+			   d->path);
+	else
+		g_snprintf(msg, sizeof msg, "%s: verify: file %u page %" G_GUINT64_FORMAT
+			   " (device offset %" G_GUINT64_FORMAT "): %s", d->path, file, page,
+			   loc_file_page(l) * PAGE, why);
+	report(d, msg);
+}
+
+/*
+ * 3. Moves the data of one I/O: pages [page, page + nr) of file, buffers from slots (NULL:
+ * scratch). Writes stamp first (--verify) and note the generation written when done;
+ * reads are checked after (--verify). One syscall per backing-file-contiguous piece, at
+ * most MAX_IOV buffers each. Failures set the sticky error.
+ */
+static void
+move_data(PcsDevice *d, gboolean write, guint32 file, guint64 page, guint32 nr,
+	  const guint32 *slots)
+{
+	guint32 k = 0;
+
+	while (k < nr && !d->error) {
+		Loc l0 = locate(d, file, page + k);
+		guint32 n = 0;
+		int niov = 0;
+		gint64 t0;
+		gboolean ok;
+
+		/* 3a. gather a piece: contiguous in the file, merging adjacent buffers */
+		while (k + n < nr) {
+			Loc l = n ? locate(d, file, page + k + n) : l0;
+			guint8 *buf = io_buf(d, slots, k + n);
+			gboolean merge = niov > 0 && (guint8 *) d->iov[niov - 1].iov_base +
+					 d->iov[niov - 1].iov_len == buf;
+
+			if (loc_file_page(l) != loc_file_page(l0) + n || (!merge && niov == MAX_IOV))
+				break;
+			if (write) {
+				guint32 *dirtied = dirtied_of(l.e);
+
+				if (!slots || dirtied[l.off] == 0)  /* direct, or never dirtied */
+					pcs_dev_fill(buf, file, page + k + n, ++dirtied[l.off]);
+				if (d->verify)
+					pcs_dev_stamp(buf, file, page + k + n, dirtied[l.off]);
+			}
+			if (merge) {
+				d->iov[niov - 1].iov_len += PAGE;
+			} else {
+				d->iov[niov].iov_base = buf;
+				d->iov[niov].iov_len = PAGE;
+				niov++;
+			}
+			n++;
+		}
+		/* 3b. one syscall */
+		t0 = g_get_monotonic_time();
+		ok = transfer(d, write, niov, loc_file_page(l0), file, page + k);
+		d->wall_ns += (guint64) (g_get_monotonic_time() - t0) * 1000;
+		if (!ok)
+			return;
+		/* 3c. generations written / pages checked */
+		for (guint32 i = 0; i < n; i++) {
+			Loc l = locate(d, file, page + k + i);
+
+			if (write)
+				written_of(l.e)[l.off] = dirtied_of(l.e)[l.off];
+			else if (d->verify)
+				verify_page(d, l, io_buf(d, slots, k + i), file, page + k + i);
+		}
+		k += n;
+	}
+}
+
+/* 1-3 for a run: cut into I/Os, model and count each, move the data. */
+static guint64
+do_run(PcsDevice *d, gboolean write, guint32 file, guint64 first, guint32 nr,
+       const guint32 *slots)
+{
+	guint64 total = 0;
+	guint32 i = 0;
+
+	while (i < nr) {
+		Loc l = locate(d, file, first + i);
+		guint64 dev0 = loc_dev_page(l);
+		guint32 n = 0;
+
+		/* 1. one I/O: pieces of extents while the model's addresses go on, at most
+		 * max_io (a piece is contiguous by construction) */
+		for (;;) {
+			guint32 take = MIN(EXT_PAGES - l.off, MIN(nr - i - n, d->max_io_pages - n));
+			Loc last = { l.e, l.off + take - 1 };
+
+			check_place(d, file, first + i + n + take - 1, last);
+			n += take;
+			if (i + n == nr || n == d->max_io_pages)
+				break;
+			l = locate(d, file, first + i + n);
+			if (loc_dev_page(l) != dev0 + n)
+				break;
+		}
+		/* 2. model, count */
+		total += account(d, write, dev0, n);
+		/* 3. data */
+		if (d->data && !d->error)
+			move_data(d, write, file, first + i, n, slots ? slots + i : NULL);
+		i += n;
+	}
+	return total;
+}
+
+guint64
+pcs_device_read(PcsDevice *d, guint32 file, guint64 first, guint32 nr, const guint32 *slots)
+{
+	g_return_val_if_fail(d != NULL && (slots != NULL || nr == 0), 0);
+	return do_run(d, FALSE, file, first, nr, slots);
+}
+
+guint64
+pcs_device_write(PcsDevice *d, guint32 file, guint64 first, guint32 nr, const guint32 *slots)
+{
+	g_return_val_if_fail(d != NULL && (slots != NULL || nr == 0), 0);
+	return do_run(d, TRUE, file, first, nr, slots);
+}
+
+guint64
+pcs_device_direct(PcsDevice *d, gboolean write, guint32 file, guint64 first, guint32 nr)
+{
+	g_return_val_if_fail(d != NULL, 0);
+	return do_run(d, write, file, first, nr, NULL);
+}
+
+void
+pcs_device_dirty(PcsDevice *d, guint32 slot, guint32 file, guint64 page)
+{
+	Loc l;
+
+	g_return_if_fail(d != NULL);
+	l = locate(d, file, page);  /* a touch: the layout is the same with data on and off */
+	if (d->data) {
+		g_return_if_fail(slot < d->nr_frames);
+		pcs_dev_fill(frame(d, slot), file, page, ++dirtied_of(l.e)[l.off]);
+	}
+}
+
+void
+pcs_device_zero(PcsDevice *d, guint32 slot)
+{
+	g_return_if_fail(d != NULL);
+	if (d->data) {
+		g_return_if_fail(slot < d->nr_frames);
+		memset(frame(d, slot), 0, PAGE);
+	}
+}
+
+void
+pcs_device_discard(PcsDevice *d, guint32 file, guint64 first, guint64 nr)
+{
+	Extent key = { .file = file };
+
+	g_return_if_fail(d != NULL);
+	if (!d->data)
+		return;
+	/* Only pages already placed can have generations: no new extent for a discard. */
+	for (guint64 p = first; p < first + nr; p++) {
+		Extent *e;
+
+		key.ext = p >> EXT_SHIFT;
+		e = g_hash_table_lookup(d->extents, &key);
+		if (!e) {
+			p |= EXT_PAGES - 1;
+			continue;
+		}
+		dirtied_of(e)[p & (EXT_PAGES - 1)] = written_of(e)[p & (EXT_PAGES - 1)];
+	}
+}
+
+void
+pcs_device_set_block_level(PcsDevice *d, gboolean block_level)
+{
+	g_return_if_fail(d != NULL);
+	g_return_if_fail(g_hash_table_size(d->extents) == 0);
+	d->block_level = block_level;
+}
+
+void
+pcs_device_set_report(PcsDevice *d, PcsDeviceReportFunc fn, gpointer user)
+{
+	d->report_fn = fn;
+	d->report_user = user;
+}
+
+guint64
+pcs_device_write_bandwidth(const PcsDevice *d)
+{
+	return pcs_dev_model_write_bandwidth(d->model, &d->params);
+}
+
+static guint64
+lat_p99(const PcsDevice *d)
+{
+	guint64 n = d->rd.ios + d->wr.ios, want, seen = 0;
+
+	if (n == 0)
+		return 0;
+	want = (n * 99 + 99) / 100;  /* ceil(0.99 n) */
+	for (guint b = 0; b < LAT_BUCKETS; b++) {
+		seen += d->lat_hist[b];
+		if (seen >= want)
+			return MIN(lat_bucket_max(b), d->lat_max_ns);
+	}
+	return d->lat_max_ns;
+}
+
+void
+pcs_device_stats(const PcsDevice *d, PcsStats *out)
+{
+	out->dev_read_ios += d->rd.ios;
+	out->dev_read_bytes += d->rd.bytes;
+	out->dev_write_ios += d->wr.ios;
+	out->dev_write_bytes += d->wr.bytes;
+	out->dev_ios += d->rd.ios + d->wr.ios;
+	out->dev_seq_ios += d->seq_ios;
+	out->dev_busy_ns += d->busy_ns;
+	for (guint b = 0; b < PCS_IO_HIST_BUCKETS; b++) {
+		out->dev_read_hist[b] += d->rd.hist[b];
+		out->dev_write_hist[b] += d->wr.hist[b];
+	}
+	out->verify_errors += d->verify_errors;
+	out->dev_lat_p99_ns = lat_p99(d);
+}
+
+guint64
+pcs_device_wall_ns(const PcsDevice *d)
+{
+	return d->wall_ns;
+}
+
+const guint8 *
+pcs_device_frame(const PcsDevice *d, guint32 slot)
+{
+	g_return_val_if_fail(slot < d->nr_frames || !d->data, NULL);
+	return d->frames ? d->frames + (gsize) slot * PAGE : NULL;
+}
+
+const GError *
+pcs_device_error(const PcsDevice *d)
+{
+	return d->error;
+}
+
+const char *
+pcs_device_path(const PcsDevice *d)
+{
+	return d->path;
+}
+
+/* The temporary device: O_TMPFILE (no name ever), else mkstemp + unlink. */
+static gboolean
+open_temporary(PcsDevice *d, GError **error)
+{
+	const char *dir = g_get_tmp_dir();
+	g_autofree char *tmpl = NULL;
+
+	d->path = g_strdup_printf("temporary device in %s", dir);
+#ifdef O_TMPFILE
+	d->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (d->fd >= 0)
+		return TRUE;
+#endif
+	tmpl = g_build_filename(dir, "pcsim-device.XXXXXX", NULL);
+	d->fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600);
+	if (d->fd < 0) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
+			    "cannot create a temporary device in %s: %s", dir, g_strerror(errno));
+		return FALSE;
+	}
+	unlink(tmpl);
+	return TRUE;
+}
+
+/* --device FILE: created sparse with O_EXCL, or an existing regular file with reuse. */
+static gboolean
+open_named(PcsDevice *d, const PcsDeviceSpec *spec, GError **error)
+{
+	struct stat st;
+	int flags = O_RDWR | O_CLOEXEC | O_CREAT | (spec->reuse ? 0 : O_EXCL);
+
+	d->path = g_strdup(spec->path);
+	if (stat(spec->path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
+				    "%s: is a directory (--device wants a file)", spec->path);
+			return FALSE;
+		}
+		if (!spec->reuse) {
+			g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
+				    "%s exists; pass --device-reuse to use it", spec->path);
+			return FALSE;
+		}
+		d->reused = TRUE;
+	}
+	d->fd = open(spec->path, flags, 0644);
+	if (d->fd < 0) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN, "%s: %s%s", spec->path,
+			    g_strerror(errno), errno == EEXIST ?
+			    " (pass --device-reuse to use it)" : "");
+		return FALSE;
+	}
+	if (fstat(d->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
+			    "%s: not a regular file", spec->path);
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * The frames: one anonymous mapping, zero and reserved lazily, so a frame costs memory only
+ * once a page uses it (pcs_alloc_big() would memset the whole cache size up front, which for
+ * a 64 GiB --cache is 64 GiB of RSS before the first request). Fails with
+ * PCS_DEVICE_ERROR_OPEN when the address space is short.
+ */
+static gboolean
+map_frames(PcsDevice *d, GError **error)
+{
+	gsize bytes = (gsize) MAX(d->nr_frames, 1) * PAGE;
+	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN, "cannot map %"
+			    G_GSIZE_FORMAT " bytes of page frames: %s", bytes, g_strerror(errno));
+		return FALSE;
+	}
+	d->nr_frames = MAX(d->nr_frames, 1);
+	d->frames = p;
+	return TRUE;
+}
 
 PcsDevice *
 pcs_device_new(const PcsConfig *cfg, const PcsDeviceSpec *spec, guint32 nr_frames,
 	       GError **error)
 {
-	PcsDevice *d = g_new0(PcsDevice, 1);
+	static const PcsDeviceSpec no_spec = { NULL, FALSE, 0, NULL };
+	g_autoptr(PcsDevice) d = NULL;
 
-	(void) spec;
-	(void) nr_frames;
-	(void) error;
-	d->max_io_pages = MAX(cfg->max_io_bytes >> 12, 1);
-	d->next_page = G_MAXUINT64;
-	return d;
+	g_return_val_if_fail(cfg != NULL, NULL);
+	if (!spec)
+		spec = &no_spec;
+	d = g_new0(PcsDevice, 1);
+	d->fd = -1;
+	d->data = cfg->data;
+	d->verify = cfg->verify;
+	d->capacity_bytes = spec->size_bytes;
+	d->max_io_pages = (guint32) MAX(cfg->max_io_bytes / PAGE, 1);
+	d->extents = g_hash_table_new(extent_hash, extent_equal);
+	d->resv = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	d->order = g_ptr_array_new_with_free_func(g_free);
+	d->model = pcs_dev_model(cfg->device_model);
+	if (!d->model) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_PARAM,
+			    "unknown device model %u", cfg->device_model);
+		return NULL;
+	}
+	if (!pcs_dev_model_params(d->model, spec->params, spec->size_bytes, &d->params, error))
+		return NULL;
+	if (cfg->verify && !cfg->data) {
+		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_PARAM,
+			    "--verify on needs --data on (there is no data to check)");
+		return NULL;
+	}
+	if (!d->data) {
+		d->path = g_strdup("metadata-only device");
+		return g_steal_pointer(&d);
+	}
+	if (spec->path ? !open_named(d, spec, error) : !open_temporary(d, error))
+		return NULL;
+	d->nr_frames = nr_frames;
+	if (!map_frames(d, error))
+		return NULL;
+	d->scratch = pcs_alloc_big((gsize) d->max_io_pages * PAGE);
+	d->iov = g_new(struct iovec, MAX_IOV);
+	d->journal_for = g_strdup(spec->path);  /* last: a device that failed gets none */
+	return g_steal_pointer(&d);
+}
+
+/* The journal's lines: every page ever dirtied, in layout order. */
+static GArray *
+journal_entries(const PcsDevice *d)
+{
+	GArray *a = g_array_new(FALSE, FALSE, sizeof(PcsDevJournalEntry));
+
+	for (guint i = 0; i < d->order->len; i++) {
+		Extent *e = g_ptr_array_index(d->order, i);
+
+		for (guint32 k = 0; k < EXT_PAGES; k++) {
+			PcsDevJournalEntry j = {
+				.file = e->file,
+				.page = e->ext * EXT_PAGES + k,
+				.offset_bytes = (e->file_page + k) * PAGE,
+				.dirtied = dirtied_of(e)[k],
+				.written = written_of(e)[k],
+			};
+
+			if (j.dirtied)
+				g_array_append_val(a, j);
+		}
+	}
+	return a;
 }
 
 void
@@ -36,102 +831,24 @@ pcs_device_free(PcsDevice *d)
 {
 	if (!d)
 		return;
-	g_clear_error(&d->error);
-	g_free(d);
-}
+	if (d->journal_for) {
+		g_autoptr(GArray) entries = journal_entries(d);
+		g_autoptr(GError) error = NULL;
 
-void
-pcs_device_set_block_level(PcsDevice *d, gboolean block_level)
-{
-	(void) d;
-	(void) block_level;
-}
-
-static guint64
-account(PcsDevice *d, gboolean write, guint32 file, guint64 first, guint32 nr)
-{
-	guint64 dev_page = ((guint64) file << 40) + first;
-
-	while (nr > 0) {
-		guint32 n = (guint32) MIN(nr, d->max_io_pages);
-		guint64 bytes = (guint64) n << 12;
-
-		d->st.dev_ios++;
-		d->st.dev_seq_ios += dev_page == d->next_page;
-		if (write) {
-			d->st.dev_write_ios++;
-			d->st.dev_write_bytes += bytes;
-			d->st.dev_write_hist[pcs_io_hist_bucket(bytes)]++;
-		} else {
-			d->st.dev_read_ios++;
-			d->st.dev_read_bytes += bytes;
-			d->st.dev_read_hist[pcs_io_hist_bucket(bytes)]++;
-		}
-		dev_page += n;
-		d->next_page = dev_page;
-		nr -= n;
+		if (!pcs_dev_journal_write(d->journal_for, d->verify, d->reused, entries, &error))
+			g_warning("%s", error->message);
 	}
-	return 0;
-}
-
-guint64
-pcs_device_read(PcsDevice *d, guint32 file, guint64 first, guint32 nr, const guint32 *slots)
-{
-	(void) slots;
-	return account(d, FALSE, file, first, nr);
-}
-
-guint64
-pcs_device_write(PcsDevice *d, guint32 file, guint64 first, guint32 nr, const guint32 *slots)
-{
-	(void) slots;
-	return account(d, TRUE, file, first, nr);
-}
-
-guint64
-pcs_device_direct(PcsDevice *d, gboolean write, guint32 file, guint64 first, guint32 nr)
-{
-	return account(d, write, file, first, nr);
-}
-
-void
-pcs_device_dirty(PcsDevice *d, guint32 slot, guint32 file, guint64 page)
-{
-	(void) d;
-	(void) slot;
-	(void) file;
-	(void) page;
-}
-
-void
-pcs_device_zero(PcsDevice *d, guint32 slot)
-{
-	(void) d;
-	(void) slot;
-}
-
-guint64
-pcs_device_write_bandwidth(const PcsDevice *d)
-{
-	(void) d;
-	return G_MAXUINT64;
-}
-
-void
-pcs_device_stats(const PcsDevice *d, PcsStats *out)
-{
-	out->dev_read_ios = d->st.dev_read_ios;
-	out->dev_read_bytes = d->st.dev_read_bytes;
-	out->dev_write_ios = d->st.dev_write_ios;
-	out->dev_write_bytes = d->st.dev_write_bytes;
-	out->dev_ios = d->st.dev_ios;
-	out->dev_seq_ios = d->st.dev_seq_ios;
-	memcpy(out->dev_read_hist, d->st.dev_read_hist, sizeof out->dev_read_hist);
-	memcpy(out->dev_write_hist, d->st.dev_write_hist, sizeof out->dev_write_hist);
-}
-
-const GError *
-pcs_device_error(const PcsDevice *d)
-{
-	return d->error;
+	if (d->fd >= 0)
+		close(d->fd);
+	if (d->frames)
+		munmap(d->frames, (gsize) d->nr_frames * PAGE);
+	pcs_free_big(d->scratch);
+	g_free(d->iov);
+	g_hash_table_unref(d->extents);
+	g_hash_table_unref(d->resv);
+	g_ptr_array_unref(d->order);
+	g_clear_error(&d->error);
+	g_free(d->path);
+	g_free(d->journal_for);
+	g_free(d);
 }

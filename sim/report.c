@@ -662,7 +662,11 @@ pcs_report_render_normal(const PcsReport *r, GString *out)
 		if (r->wall_seconds > 0)
 			g_string_append_printf(out, "%.0f requests/s, ",
 			                       (double) requests / r->wall_seconds);
-		g_string_append_printf(out, "peak RSS %s\n", rss);
+		g_string_append_printf(out, "peak RSS %s", rss);
+		if (r->dev_wall_ns)
+			g_string_append_printf(out, ", %.3f s in pread/pwrite",
+					       (double) r->dev_wall_ns / 1e9);
+		g_string_append_c(out, '\n');
 	}
 }
 

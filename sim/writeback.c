@@ -138,8 +138,7 @@ dev_queue(PcsCache *c, guint64 svc)
 {
 	gint64 start = MAX(c->now_ns, c->dev_free_at);
 
-	c->dev_free_at = start + (gint64) svc;
-	c->stats.dev_busy_ns += svc;
+	c->dev_free_at = start + (gint64) svc;  /* the device counts dev_busy_ns */
 	return c->dev_free_at;
 }
 
@@ -260,6 +259,7 @@ pcs_wb_discard_folio(PcsCache *c, guint32 h)
 			continue;
 		c->pages[t].flags &= ~PCS_PG_DIRTY;
 		pcs_dirty_unset(&f->dirty, hp->key.index + j);
+		pcs_device_discard(c->dev, file, hp->key.index + j, 1);
 		c->nr_dirty--;
 	}
 	if (f->on_dirty_list && f->dirty.nr == 0)

@@ -62,7 +62,10 @@ void pcs_device_free(PcsDevice *d);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsDevice, pcs_device_free)
 
 /* Block-level traces: file ids are volumes whose offsets map directly (call once, before the
- * first I/O, when the trace's level is known; default file-level). */
+ * first I/O, when the trace's level is known; default file-level). Volume v's offset x is
+ * the model's address v * PCS_DEVICE_VOLUME_SPAN + x; a volume offset at or beyond the span
+ * is an error (PCS_DEVICE_ERROR_NOSPACE). */
+#define PCS_DEVICE_VOLUME_SPAN ((guint64) 1 << 44)  /* 16 TiB */
 void pcs_device_set_block_level(PcsDevice *d, gboolean block_level);
 
 /*
@@ -85,15 +88,72 @@ guint64 pcs_device_direct(PcsDevice *d, gboolean write, guint32 file, guint64 fi
 void pcs_device_dirty(PcsDevice *d, guint32 slot, guint32 file, guint64 page);
 /* A page freshly allocated without a read (a whole-page write): zero its frame. */
 void pcs_device_zero(PcsDevice *d, guint32 slot);
+/* Dirty pages [first, first + nr) of file were thrown away unwritten (truncate, hole
+ * punch): their newest version is the one on the device again, so the journal does not
+ * count them as lost. Cannot fail. */
+void pcs_device_discard(PcsDevice *d, guint32 file, guint64 first, guint64 nr);
+
+/* Where --verify mismatches go (one line each, at most PCS_DEVICE_MAX_REPORTS, then one
+ * line saying the rest are only counted). Default (fn NULL): g_warning(). */
+#define PCS_DEVICE_MAX_REPORTS 10
+typedef void (*PcsDeviceReportFunc)(const char *message, gpointer user);
+void pcs_device_set_report(PcsDevice *d, PcsDeviceReportFunc fn, gpointer user);
 
 /* The model's sustained write bandwidth (bytes/s; G_MAXUINT64 for model none): the rate
  * balance_dirty_pages throttles writers to. */
 guint64 pcs_device_write_bandwidth(const PcsDevice *d);
 
-/* Adds the device's counters (dev_*, verify_errors) into out. */
+/* Adds the device's counters (dev_*, verify_errors) into out; sets the gauge dev_lat_p99_ns
+ * (the top of the p99's bucket in a log histogram of 8 buckets per power of two, so at most
+ * 12.5% high, and never above the largest latency seen). Cannot fail. */
 void pcs_device_stats(const PcsDevice *d, PcsStats *out);
+/* Real (wall-clock) time spent in preadv/pwritev so far, ns; 0 with --data off. PcsStats
+ * has no field for it yet. Cannot fail. */
+guint64 pcs_device_wall_ns(const PcsDevice *d);
+/* The 4 KiB frame of slot (NULL with --data off), for tests and debugging. */
+const guint8 *pcs_device_frame(const PcsDevice *d, guint32 slot);
 /* The first error met (NULL if none); owned by the device. */
 const GError *pcs_device_error(const PcsDevice *d);
+/* The backing file as messages name it: the path, or "temporary device in DIR". */
+const char *pcs_device_path(const PcsDevice *d);
+
+/*
+ * Checking a device an earlier run left (pcsim verify). A run with --device FILE and --data
+ * on writes FILE.pcsim-journal when the device is freed: one line per page ever dirtied
+ * (file, page, offset, newest generation dirtied, newest written back).
+ */
+typedef enum {
+	PCS_DEVICE_CHECK_MATCH,    /* holds the newest version */
+	PCS_DEVICE_CHECK_LOST,     /* holds an older version: the run stopped with it dirty */
+	PCS_DEVICE_CHECK_CORRUPT,  /* holds neither (header, identity or checksum wrong) */
+} PcsDeviceCheckState;
+
+typedef struct {
+	PcsDeviceCheckState state;
+	guint32 file;
+	guint32 dirtied;        /* newest generation dirtied */
+	guint64 page;
+	guint64 offset_bytes;   /* in the backing file */
+	guint32 written;        /* newest generation written back (0: never) */
+	char    why[64];        /* "holds generation 2 of 3", "checksum mismatch" */
+} PcsDeviceCheckPage;
+
+typedef struct {
+	guint64  nr_pages;      /* pages in the journal */
+	guint64  nr_match;
+	guint64  nr_lost;
+	guint64  nr_corrupt;
+	gboolean stamped;       /* the run had --verify (pages carry headers) */
+	GArray  *problems;      /* PcsDeviceCheckPage, lost and corrupt, in journal order */
+} PcsDeviceCheck;
+
+/* FILE.pcsim-journal (caller frees). Cannot fail. */
+char *pcs_device_journal_path(const char *path);
+/* Reads path's journal and checks every page in it. Fails with PCS_DEVICE_ERROR_OPEN (the
+ * device or its journal cannot be read), _VERIFY (a malformed journal) or _IO (a read
+ * error); *out is then empty. Clear *out with pcs_device_check_clear(). */
+gboolean pcs_device_check_file(const char *path, PcsDeviceCheck *out, GError **error);
+void pcs_device_check_clear(PcsDeviceCheck *c);
 
 G_END_DECLS
 

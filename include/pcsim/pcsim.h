@@ -16,5 +16,6 @@
 #include <pcsim/table.h>
 #include <pcsim/mrc.h>
 #include <pcsim/plot.h>
+#include <pcsim/device.h>
 
 #endif

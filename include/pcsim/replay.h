@@ -17,6 +17,7 @@
 #include <glib.h>
 #include <pcsim/cache.h>
 #include <pcsim/config.h>
+#include <pcsim/device.h>
 #include <pcsim/event.h>
 #include <pcsim/stats.h>
 #include <pcsim/trace.h>

@@ -45,6 +45,7 @@ typedef struct {
 	gboolean             verbose;
 	double               wall_seconds;
 	guint64              peak_rss_bytes;
+	guint64              dev_wall_ns;  /* real time in the device's pread/pwrite */
 } PcsReport;
 
 /* Parses "normal", "json,csv", ...: a comma list of format names (blanks around names are

@@ -7,6 +7,7 @@
  *   pcsim sweep TRACE... --set NAME=VALUES...   a parameter grid, in parallel
  *   pcsim merge RESULTS...                     per-job sweep results into one file
  *   pcsim plot RESULTS --kind KIND -o FILE     gnuplot plots of results and time series
+ *   pcsim verify --device FILE                 what a device left by a run holds
  *
  * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
  */
@@ -33,6 +34,7 @@ static const PcsCommand commands[] = {
 	{ "plot", pcs_cmd_plot, "plot results with gnuplot (mrc, heatmap, timeline, lists)" },
 	{ "fidelity", pcs_cmd_fidelity, "compare a file trace's predicted device I/O with its "
 	  "block trace" },
+	{ "verify", pcs_cmd_verify, "check a device left by 'pcsim replay --device FILE'" },
 	{ NULL, NULL, NULL },
 };
 

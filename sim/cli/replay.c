@@ -38,6 +38,11 @@ typedef struct {
 	char            *timeline;
 	char            *timeline_format;
 	char            *plot_dir;
+	char            *device;
+	char            *device_size;
+	char            *device_param;
+	char            *stop_after;
+	gboolean         device_reuse;
 	gboolean         quiet;
 	gboolean         verbose;
 } ReplayOptions;
@@ -55,6 +60,10 @@ replay_options_clear(ReplayOptions *o)
 	g_free(o->timeline);
 	g_free(o->timeline_format);
 	g_free(o->plot_dir);
+	g_free(o->device);
+	g_free(o->device_size);
+	g_free(o->device_param);
+	g_free(o->stop_after);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ReplayOptions, replay_options_clear)
 
@@ -126,6 +135,57 @@ on_bad_record(const GError *error, gpointer user)
 	}
 }
 
+/* --device, --device-reuse, --device-size, --device-param into spec (strings borrowed from
+ * o). Fails on a bad --device-size. */
+static gboolean
+device_spec(const ReplayOptions *o, PcsDeviceSpec *spec, GError **error)
+{
+	spec->path = o->device;
+	spec->reuse = o->device_reuse;
+	spec->params = o->device_param;
+	if (o->device_reuse && !o->device) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			    "--device-reuse needs --device FILE");
+		return FALSE;
+	}
+	if (o->device_size && !pcs_parse_size(o->device_size, &spec->size_bytes, error)) {
+		g_prefix_error(error, "--device-size: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+/*
+ * --stop-after N: feeds trace t one event at a time until the cache has seen N requests
+ * (counted from the start of the replay), then sets *stopped. Bad records stop the replay as
+ * without --skip-bad (the combination is refused). Fails with the reader's error.
+ */
+static gboolean
+replay_until(PcsReplay *rp, PcsTrace *t, guint64 stop_after, gboolean *stopped,
+	     GError **error)
+{
+	PcsCache *cache = pcs_replay_cache(rp);
+	PcsIoEvent ev;
+
+	pcs_cache_resolve_readahead(cache, (pcs_trace_ops(t)->caps & PCS_TRACE_CAP_FILES) != 0);
+	pcs_replay_begin_trace(rp);
+	while (pcs_cache_nr_requests(cache) < stop_after) {
+		PcsTraceStatus st = pcs_trace_next(t, &ev, error);
+
+		if (st == PCS_TRACE_EOF)
+			break;
+		if (st != PCS_TRACE_OK)
+			return FALSE;
+		if (!pcs_replay_feed(rp, &ev, 1, error)) {
+			g_prefix_error(error, "%s: ", pcs_trace_path(t));
+			return FALSE;
+		}
+	}
+	pcs_replay_end_trace(rp);
+	*stopped = pcs_cache_nr_requests(cache) >= stop_after;
+	return TRUE;
+}
+
 int
 pcs_cmd_replay(int argc, char **argv)
 {
@@ -155,6 +215,19 @@ pcs_cmd_replay(int argc, char **argv)
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot_dir,
 		  "write the time series (CSV), gnuplot scripts and plots (timeline, lists) into "
 		  "DIR (default --interval 10000req)", "DIR" },
+		{ "device", 0, 0, G_OPTION_ARG_FILENAME, &o.device,
+		  "the simulated disk's backing file, created sparse (default: a temporary file, "
+		  "gone at exit); leaves FILE.pcsim-journal for 'pcsim verify'", "FILE" },
+		{ "device-reuse", 0, 0, G_OPTION_ARG_NONE, &o.device_reuse,
+		  "--device FILE may be an existing file (never used without this)", NULL },
+		{ "device-size", 0, 0, G_OPTION_ARG_STRING, &o.device_size,
+		  "capacity of the device; an I/O beyond it is an error (default: grows)", "SIZE" },
+		{ "device-param", 0, 0, G_OPTION_ARG_STRING, &o.device_param,
+		  "latency model parameters, e.g. seek=8ms,rpm=7200,bw=150M (hdd), "
+		  "read=100us,write=40us,bw=500M (ssd)", "LIST" },
+		{ "stop-after", 0, 0, G_OPTION_ARG_STRING, &o.stop_after,
+		  "stop after N requests, without the final sync (what a crash leaves: check "
+		  "with 'pcsim verify --device FILE')", "N" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet,
 		  "no progress, warnings or notes on stderr", NULL },
 		{ "verbose", 'v', 0, G_OPTION_ARG_NONE, &o.verbose,
@@ -176,6 +249,9 @@ pcs_cmd_replay(int argc, char **argv)
 	PcsTraceOptions topts = { 0 };  /* filled by the reader options; strings owned by ctx */
 	RaLog ra_log = { 0 };
 	PcsReport report = { 0 };
+	PcsDeviceSpec spec = { 0 };
+	guint64 stop_after = 0;
+	gboolean stopped = FALSE;
 	int nr_traces, status = PCS_EXIT_OK;
 	gint64 t0 = g_get_monotonic_time();
 
@@ -223,11 +299,28 @@ pcs_cmd_replay(int argc, char **argv)
 		return PCS_EXIT_USAGE;
 	}
 
-	/* 2. the cache */
-	rp = pcs_replay_new(&cfg, &error);
-	if (!rp) {
+	if (o.stop_after && !pcs_parse_count(o.stop_after, &stop_after, &error))
+		g_prefix_error(&error, "--stop-after: ");
+	if (error || !device_spec(&o, &spec, &error)) {
 		pcs_cli_error(CMD, "%s", error->message);
 		return PCS_EXIT_USAGE;
+	}
+	if (o.stop_after) {
+		if (cfg.skip_bad) {
+			pcs_cli_error(CMD, "--stop-after does not combine with --skip-bad yet");
+			return PCS_EXIT_USAGE;
+		}
+		cfg.final_sync = FALSE;  /* a stop, not an end: what is dirty stays dirty */
+	}
+	if (o.device && !cfg.data && !o.quiet)
+		pcs_cli_warn(CMD, "--device %s is not used with --data off", o.device);
+
+	/* 2. the cache and the device (a device that cannot be opened is a runtime failure) */
+	rp = pcs_replay_new_full(&cfg, &spec, &error);
+	if (!rp) {
+		pcs_cli_error(CMD, "%s", error->message);
+		return g_error_matches(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN) ?
+		       PCS_EXIT_FAILURE : PCS_EXIT_USAGE;
 	}
 
 	/* 3-4. the traces */
@@ -255,7 +348,7 @@ pcs_cmd_replay(int argc, char **argv)
 		pcs_cache_set_ra_trace(pcs_replay_cache(rp), on_ra, &ra_log);
 	}
 	pcs_replay_set_bad_record(rp, on_bad_record, &ui);
-	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK; i++) {
+	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK && !stopped; i++) {
 		g_autofree char *label = nr_traces > 1 ?
 			g_strdup_printf("replay %d/%d", i + 1, nr_traces) : g_strdup("replay");
 		g_autoptr(PcsTrace) t = pcs_trace_open_full(argv[i + 1], o.format, &topts, files,
@@ -268,7 +361,8 @@ pcs_cmd_replay(int argc, char **argv)
 			idents[i].bytes = pcs_trace_bytes(t);
 			g_strlcpy(idents[i].sha256, pcs_trace_sha256(t), sizeof idents[i].sha256);
 		}
-		if (!t || !pcs_replay_trace(rp, t, &error)) {
+		if (!t || !(o.stop_after ? replay_until(rp, t, stop_after, &stopped, &error) :
+			    pcs_replay_trace(rp, t, &error))) {
 			pcs_progress_finish(&prog);
 			pcs_cli_error(CMD, "%s", error->message);
 			status = PCS_EXIT_FAILURE;
@@ -309,10 +403,18 @@ pcs_cmd_replay(int argc, char **argv)
 		report.verbose = o.verbose;
 		report.wall_seconds = (g_get_monotonic_time() - t0) / 1e6;
 		report.peak_rss_bytes = pcs_peak_rss_bytes();
+		report.dev_wall_ns = pcs_cache_device_wall_ns(pcs_replay_cache(rp));
 		out = g_string_new(NULL);
 		pcs_report_render(&report, formats, out);
 		if (!pcs_write_file_atomic(o.output ? o.output : "-", out->str, out->len, &error)) {
 			pcs_cli_error(CMD, "%s", error->message);
+			status = PCS_EXIT_FAILURE;
+		} else if (report.measured.verify_errors + report.warmup.verify_errors) {
+			/* --verify found pages that were not what was written: the report stands,
+			 * the run failed. */
+			pcs_cli_error(CMD, "--verify: %" G_GUINT64_FORMAT " pages read back were not "
+				      "what was written", report.measured.verify_errors +
+				      report.warmup.verify_errors);
 			status = PCS_EXIT_FAILURE;
 		}
 	}
