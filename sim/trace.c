@@ -33,7 +33,7 @@
  * input for error messages, and mmap of a whole file (declared in sim/trace/reader.h).
  *
  * Entry points: pcs_trace_formats, pcs_trace_format_by_name, pcs_trace_open, pcs_trace_next,
- * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256,
+ * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256/level,
  * pcs_trace_writer_new, pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
  */
 #include "config.h"
@@ -566,6 +566,12 @@ const char *
 pcs_trace_sha256(const PcsTrace *t)
 {
 	return t->sha256;
+}
+
+PcsTraceLevel
+pcs_trace_level(const PcsTrace *t)
+{
+	return (t->ops->caps & PCS_TRACE_CAP_FILES) ? PCS_TRACE_LEVEL_FILE : PCS_TRACE_LEVEL_BLOCK;
 }
 
 /* ---- Writing a trace ------------------------------------------------------------------- */

@@ -267,6 +267,7 @@ pcs_cmd_replay(int argc, char **argv)
 			idents[i].format = g_strdup(pcs_trace_ops(t)->name);
 			idents[i].bytes = pcs_trace_bytes(t);
 			g_strlcpy(idents[i].sha256, pcs_trace_sha256(t), sizeof idents[i].sha256);
+			idents[i].level = pcs_trace_level(t);
 		}
 		if (!t || !pcs_replay_trace(rp, t, &error)) {
 			pcs_progress_finish(&prog);
