@@ -96,12 +96,12 @@ typedef struct {
 	guint64       nr_trims, trim_bytes, nr_waits, nr_clamped;
 } FioReader;
 
+G_STATIC_ASSERT(G_STRUCT_OFFSET(FioReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+
 static gboolean
 bad_token(GError **error, const char *what, const char *tok, gsize len)
 {
-	g_autofree char *q = pcs_trace_quote(tok, len);
-
-	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	pcs_trace_bad_input(error, tok, len, "%s", what);
 	return FALSE;
 }
 
@@ -437,40 +437,19 @@ fio_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	FioReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	gboolean skip;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (!parse_line(r, line, len, ev, &skip, error))
 			return PCS_TRACE_ERROR;
 		if (!skip)
 			return PCS_TRACE_OK;
 	}
-}
-
-static guint64
-fio_position(gpointer p)
-{
-	return ((FioReader *) p)->lr.lineno;
-}
-
-static double
-fio_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((FioReader *) p)->lr);
 }
 
 static void
@@ -479,15 +458,11 @@ fio_notes(gpointer p, GString *out)
 	FioReader *r = p;
 
 	g_string_append_printf(out, "fio iolog version: %d\n", r->version);
-	if (r->nr_trims)
-		g_string_append_printf(out, "trims skipped (pcsim has no discard): %"
-				       G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " bytes)\n",
-				       r->nr_trims, r->trim_bytes);
-	if (r->nr_waits)
-		g_string_append_printf(out, "waits ignored: %" G_GUINT64_FORMAT "\n", r->nr_waits);
-	if (r->nr_clamped)
-		g_string_append_printf(out, "records whose time went backwards (kept the last "
-				       "time): %" G_GUINT64_FORMAT "\n", r->nr_clamped);
+	pcs_trace_note_bytes(out, "trims skipped (pcsim has no discard)", r->nr_trims,
+			     r->trim_bytes);
+	pcs_trace_note(out, "waits ignored", r->nr_waits);
+	pcs_trace_note(out, "records whose time went backwards (kept the last time)",
+		       r->nr_clamped);
 }
 
 /* 100 for "fio version N iolog" on line 1 (any N: open() then names the versions it reads). */
@@ -507,8 +482,8 @@ const PcsTraceOps pcs_trace_fio_ops = {
 	.probe = fio_probe,
 	.open = fio_open,
 	.next = fio_next,
-	.position = fio_position,
-	.progress = fio_progress,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
 	.close = fio_close,
 	.position_is_line = TRUE,
 	.notes = fio_notes,

@@ -138,21 +138,13 @@ id_map_event(IdMap *m, guint64 id, guint64 size, gint64 t_ns, gboolean write, Pc
 static void
 id_map_notes(const IdMap *m, GString *out)
 {
-	if (m->nr_reordered)
-		g_string_append_printf(out, "reordered: %" G_GUINT64_FORMAT " records were earlier "
-				       "than the record before them and replay at its time\n",
-				       m->nr_reordered);
+	pcs_trace_note_reordered(out, m->nr_reordered);
 }
 
 static gboolean
 bad_value(GError **error, const char *what, const char *s, gsize len)
 {
-	if (error) {
-		g_autofree char *q = pcs_trace_quote(s, len);
-
-		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-			    "expected %s, got '%s'", what, q);
-	}
+	pcs_trace_bad_input(error, s, len, "expected %s", what);
 	return FALSE;
 }
 
@@ -458,16 +450,7 @@ typedef struct {
 	IdMap         map;
 } CsvReader;
 
-static void
-csv_close(gpointer p)
-{
-	CsvReader *r = p;
-
-	if (!r)
-		return;
-	pcs_line_reader_clear(&r->lr);
-	g_free(r);
-}
+G_STATIC_ASSERT(G_STRUCT_OFFSET(CsvReader, lr) == 0);  /* the ops use the shared line-reader accessors */
 
 static gboolean
 blank_line(const char *line, gsize len)
@@ -542,22 +525,13 @@ csv_next(gpointer p, PcsIoEvent *ev, GError **error)
 	CsvReader *r = p;
 	CsvRecord rec;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (G_UNLIKELY(len == 0 || blank_line(line, len)))
 			continue;
 		if (G_UNLIKELY(r->skip_header)) {
@@ -571,18 +545,6 @@ csv_next(gpointer p, PcsIoEvent *ev, GError **error)
 	if (!id_map_event(&r->map, rec.id, rec.size, rec.t_ns, rec.write, ev, error))
 		return PCS_TRACE_ERROR;
 	return PCS_TRACE_OK;
-}
-
-static guint64
-csv_position(gpointer p)
-{
-	return ((CsvReader *) p)->lr.lineno;
-}
-
-static double
-csv_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((CsvReader *) p)->lr);
 }
 
 static void
@@ -637,9 +599,9 @@ const PcsTraceOps pcs_trace_lcs_csv_ops = {
 	.probe = csv_probe,
 	.open = csv_open,
 	.next = csv_next,
-	.position = csv_position,
-	.progress = csv_progress,
-	.close = csv_close,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
+	.close = pcs_line_reader_free_op,
 	.position_is_line = TRUE,
 	.notes = csv_notes,
 };
@@ -650,6 +612,8 @@ typedef struct {
 	PcsLineReader lr;
 	IdMap         map;
 } TxtReader;
+
+G_STATIC_ASSERT(G_STRUCT_OFFSET(TxtReader, lr) == 0);  /* the ops use the shared line-reader accessors */
 
 static gpointer
 txt_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files, GError **error)
@@ -664,39 +628,19 @@ txt_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files, GEr
 	return r;
 }
 
-static void
-txt_close(gpointer p)
-{
-	TxtReader *r = p;
-
-	if (!r)
-		return;
-	pcs_line_reader_clear(&r->lr);
-	g_free(r);
-}
-
 static PcsTraceStatus
 txt_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	TxtReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	guint64 id;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (G_LIKELY(len && pcs_parse_u64(line, len, &id)))
 			break;                       /* the fast path: digits and '\n' */
 		trim(&line, &len);
@@ -711,18 +655,6 @@ txt_next(gpointer p, PcsIoEvent *ev, GError **error)
 	if (!id_map_event(&r->map, id, G_MAXUINT64, PCS_TIME_UNKNOWN, FALSE, ev, error))
 		return PCS_TRACE_ERROR;
 	return PCS_TRACE_OK;
-}
-
-static guint64
-txt_position(gpointer p)
-{
-	return ((TxtReader *) p)->lr.lineno;
-}
-
-static double
-txt_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((TxtReader *) p)->lr);
 }
 
 /* 30 when every complete line of the head is a number (blank lines aside), 50 with ".txt". */
@@ -760,9 +692,9 @@ const PcsTraceOps pcs_trace_lcs_txt_ops = {
 	.probe = txt_probe,
 	.open = txt_open,
 	.next = txt_next,
-	.position = txt_position,
-	.progress = txt_progress,
-	.close = txt_close,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
+	.close = pcs_line_reader_free_op,
 	.position_is_line = TRUE,
 };
 

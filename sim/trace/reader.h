@@ -5,10 +5,15 @@
  * for the two formats pcsim can write, by a PcsTraceEmitOps: the format-specific half of a
  * PcsTraceWriter. The generic half (temporary file, rename, abort) lives in sim/trace.c.
  *
- * Helpers shared by the readers, implemented in sim/trace.c:
- *   - PcsLineReader: streams a file line by line through one fixed buffer (no allocation per
- *     line, never loads the file); lines longer than PCS_TRACE_MAX_LINE are reported once and
- *     skipped, so the reader can carry on with the next line.
+ * Helpers shared by the readers:
+ *   - PcsLineReader (sim/trace/linereader.c): streams a file line by line through one fixed
+ *     buffer (no allocation per line, never loads the file); lines longer than
+ *     PCS_TRACE_MAX_LINE are reported once and skipped, so the reader can carry on with the
+ *     next line. A line-based reader embeds it as the first member of its state and points
+ *     its ops at the shared position/progress/close accessors.
+ * and, in sim/trace.c:
+ *   - pcs_trace_bad_input(): the "WHAT, got 'BYTES'" parse error every reader reports.
+ *   - pcs_trace_note*(): the "label: N" lines of a reader's notes().
  *   - pcs_parse_u64(): strict unsigned decimal (no sign, no spaces, no hex, no overflow).
  *   - pcs_trace_quote(): a bounded, printable copy of untrusted bytes for error messages.
  *   - pcs_trace_map_file(): a read-only mmap of a whole file, for the binary readers.
@@ -126,6 +131,39 @@ PcsLineStatus pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *
 				   GError **error);
 /* Fraction 0..1 of the file consumed (of its compressed bytes when compressed). */
 double pcs_line_reader_progress(const PcsLineReader *lr);
+
+/*
+ * The next line for a reader's next(): PCS_TRACE_OK with the line in *line, *len (as
+ * pcs_line_reader_next()), PCS_TRACE_EOF, or PCS_TRACE_ERROR on a read error or a line longer
+ * than PCS_TRACE_MAX_LINE (PCS_TRACE_ERROR_PARSE "line longer than N bytes"; the next call
+ * goes on with the line after it).
+ */
+PcsTraceStatus pcs_line_reader_next_record(PcsLineReader *lr, const char **line, gsize *len,
+					   GError **error);
+
+/* Accessors for the ops of a reader whose state starts with its PcsLineReader (check with
+ * G_STATIC_ASSERT (G_STRUCT_OFFSET (FooReader, lr) == 0)): position() is the line number of
+ * the last line read, progress() that of the line reader; free_op() is a close() for a state
+ * that owns nothing but the line reader (clears it, frees the state; NULL is a no-op). None
+ * can fail. */
+guint64 pcs_line_reader_position_op(gpointer reader);
+double pcs_line_reader_progress_op(gpointer reader);
+void pcs_line_reader_free_op(gpointer reader);
+
+/* Sets error (when not NULL) to PCS_TRACE_ERROR_PARSE "WHAT, got 'S'", WHAT formatted from
+ * what_fmt, S a quoted copy of s[0..len) (pcs_trace_quote()). Returns FALSE. (The readers'
+ * inline field parsers call it, then `return FALSE;` themselves: then the compiler sees that
+ * a failed parse leaves its outputs unset on purpose.) Cannot fail otherwise. */
+gboolean pcs_trace_bad_input(GError **error, const char *s, gsize len, const char *what_fmt,
+			     ...) G_GNUC_PRINTF(4, 5);
+
+/* Appends "LABEL: N\n" to out when n is not 0 (nothing otherwise); _bytes appends
+ * "LABEL: N (BYTES bytes)\n". For notes(). Cannot fail. */
+void pcs_trace_note(GString *out, const char *label, guint64 n);
+void pcs_trace_note_bytes(GString *out, const char *label, guint64 n, guint64 bytes);
+/* The note of readers that replay out-of-order records at the time of the record before
+ * them: "reordered: N records were earlier than ..." when n is not 0. Cannot fail. */
+void pcs_trace_note_reordered(GString *out, guint64 n);
 
 /* Parses s[0..len) as an unsigned decimal number. FALSE on an empty string, any byte that is
  * not a digit, or a value above G_MAXUINT64. Cannot fail otherwise. */

@@ -272,14 +272,14 @@ typedef struct {
 		nr_clamped, nr_procs, nr_orphan_procs, nr_pos_unknown, nr_signals, nr_messages;
 } StraceReader;
 
+G_STATIC_ASSERT(G_STRUCT_OFFSET(StraceReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+
 /* ---- Small parsers --------------------------------------------------------------------- */
 
 static gboolean
 bad_line(GError **error, const char *what, const char *s, gsize len)
 {
-	g_autofree char *q = pcs_trace_quote(s, len);
-
-	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	pcs_trace_bad_input(error, s, len, "%s", what);
 	return FALSE;
 }
 
@@ -1763,6 +1763,7 @@ strace_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	StraceReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 
 	for (;;) {
@@ -1779,51 +1780,14 @@ strace_next(gpointer p, PcsIoEvent *ev, GError **error)
 		}
 		g_array_set_size(r->queue, 0);
 		r->queue_head = 0;
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (!handle_line(r, line, len, error)) {
 			g_array_set_size(r->queue, 0);
 			return PCS_TRACE_ERROR;
 		}
 	}
-}
-
-static guint64
-strace_position(gpointer p)
-{
-	return ((StraceReader *) p)->lr.lineno;
-}
-
-static double
-strace_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((StraceReader *) p)->lr);
-}
-
-static void
-note(GString *out, const char *label, guint64 n)
-{
-	if (n)
-		g_string_append_printf(out, "%s: %" G_GUINT64_FORMAT "\n", label, n);
-}
-
-static void
-note_bytes(GString *out, const char *label, guint64 n, guint64 bytes)
-{
-	if (n)
-		g_string_append_printf(out, "%s: %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
-				       " bytes)\n", label, n, bytes);
 }
 
 static void
@@ -1839,28 +1803,28 @@ strace_notes(gpointer p, GString *out)
 		unfinished += ((Proc *) v)->pending->len > 0;
 	g_string_append_printf(out, "system calls: %" G_GUINT64_FORMAT " in %" G_GUINT64_FORMAT
 			       " process(es)\n", r->nr_calls, r->nr_procs);
-	note(out, "failed calls skipped (= -1 E...)", r->nr_failed);
-	note(out, "calls without a result skipped (= ?)", r->nr_noresult);
-	note(out, "calls ignored (no page-cache effect, or arguments pcsim cannot read)",
+	pcs_trace_note(out, "failed calls skipped (= -1 E...)", r->nr_failed);
+	pcs_trace_note(out, "calls without a result skipped (= ?)", r->nr_noresult);
+	pcs_trace_note(out, "calls ignored (no page-cache effect, or arguments pcsim cannot read)",
 	     r->nr_ignored);
-	note_bytes(out, "I/O on pipes skipped", r->nr_pipe_io, r->pipe_bytes);
-	note_bytes(out, "I/O on fds the trace never opened skipped (stdin/stdout/stderr, "
+	pcs_trace_note_bytes(out, "I/O on pipes skipped", r->nr_pipe_io, r->pipe_bytes);
+	pcs_trace_note_bytes(out, "I/O on fds the trace never opened skipped (stdin/stdout/stderr, "
 		   "sockets, inherited)", r->nr_unknown_fd_io, r->unknown_fd_bytes);
-	note(out, "zero-byte reads and writes skipped", r->nr_zero_io);
-	note_bytes(out, "file mmaps (mmap-read/-write events flagged bound: page touches are "
+	pcs_trace_note(out, "zero-byte reads and writes skipped", r->nr_zero_io);
+	pcs_trace_note_bytes(out, "file mmaps (mmap-read/-write events flagged bound: page touches are "
 		   "invisible to strace)", r->nr_mmaps, r->mmap_bytes);
-	note(out, "relative paths without a known directory (kept relative; use --cwd)",
+	pcs_trace_note(out, "relative paths without a known directory (kept relative; use --cwd)",
 	     r->nr_relative_nocwd);
-	note(out, "paths relative to an unknown directory fd (kept relative)",
+	pcs_trace_note(out, "paths relative to an unknown directory fd (kept relative)",
 	     r->nr_dirfd_unknown);
-	note(out, "I/O at a position the trace does not show (fd known from -y only)",
+	pcs_trace_note(out, "I/O at a position the trace does not show (fd known from -y only)",
 	     r->nr_pos_unknown);
-	note(out, "unfinished calls never resumed", unfinished);
-	note(out, "resumed calls whose start is missing", r->nr_resumed_orphan);
-	note(out, "processes whose parent the trace does not show", r->nr_orphan_procs);
-	note(out, "signals", r->nr_signals);
-	note(out, "strace messages", r->nr_messages);
-	note(out, "events whose time went backwards (kept the last time)", r->nr_clamped);
+	pcs_trace_note(out, "unfinished calls never resumed", unfinished);
+	pcs_trace_note(out, "resumed calls whose start is missing", r->nr_resumed_orphan);
+	pcs_trace_note(out, "processes whose parent the trace does not show", r->nr_orphan_procs);
+	pcs_trace_note(out, "signals", r->nr_signals);
+	pcs_trace_note(out, "strace messages", r->nr_messages);
+	pcs_trace_note(out, "events whose time went backwards (kept the last time)", r->nr_clamped);
 }
 
 /*
@@ -1914,8 +1878,8 @@ const PcsTraceOps pcs_trace_strace_ops = {
 	.probe = strace_probe,
 	.open = strace_open,
 	.next = strace_next,
-	.position = strace_position,
-	.progress = strace_progress,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
 	.close = strace_close,
 	.position_is_line = TRUE,
 	.notes = strace_notes,
