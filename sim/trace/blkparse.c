@@ -88,7 +88,8 @@ typedef struct {
 		      discard_bytes, nr_flushes, nr_flush_data, nr_meta, nr_nodata, nr_clamped;
 } BlkReader;
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(BlkReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(BlkReader, lr) == 0);
 
 static gboolean
 bad_field(GError **error, const char *what, const char *tok, gsize len)

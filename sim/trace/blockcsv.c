@@ -451,7 +451,8 @@ typedef struct {
 	gboolean      have_vol;
 } BlockReader;
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(BlockReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(BlockReader, lr) == 0);
 
 static gpointer
 block_open(const BlockFormat *fmt, const char *path, PcsFileTable *files, GError **error)

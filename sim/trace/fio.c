@@ -96,7 +96,8 @@ typedef struct {
 	guint64       nr_trims, trim_bytes, nr_waits, nr_clamped;
 } FioReader;
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(FioReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(FioReader, lr) == 0);
 
 static gboolean
 bad_token(GError **error, const char *what, const char *tok, gsize len)

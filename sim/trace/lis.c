@@ -20,7 +20,7 @@
  * Detection: arc 50 when every complete line of the head is four unsigned numbers with
  * count >= 1, 80 with a ".lis" name. lirs 30 when every line is a number or '*' (60 when a
  * '*' marker is among them, 50 with a ".trace" name or "lirs" in it). libCacheSim's txt (one
- * id per line, lcs.c) accepts the same lines as lirs without markers and scores 30 (50 for
+ * id per line, lcs-txt.c) accepts the same lines as lirs without markers and scores 30 (50 for
  * ".txt"); on a tie it wins, which changes nothing but the format's name: both read each
  * number as one page of "#0".
  *
@@ -50,7 +50,8 @@ typedef struct {
 	gboolean      arc;       /* TRUE: arc, FALSE: lirs */
 } LisReader;
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(LisReader, lr) == 0);  /* the ops use the shared line-reader accessors */
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(LisReader, lr) == 0);
 
 /* Blank-separated tokens of line into tok[0..max); returns how many (max + 1 if more). */
 static guint

@@ -30,7 +30,8 @@
 extern const PcsTraceOps pcs_trace_text_ops;
 extern const PcsTraceOps pcs_trace_pcsb_ops;
 extern const PcsTraceOps pcs_trace_oracle_ops;
-/* Block traces (blockcsv.c), libCacheSim's (lcs.c), ARC and LIRS (lis.c). */
+/* Block traces (blockcsv.c), libCacheSim's (lcs-csv.c, lcs-txt.c, lcs-vscsi.c), ARC and LIRS
+ * (lis.c). */
 extern const PcsTraceOps pcs_trace_msr_ops;
 extern const PcsTraceOps pcs_trace_spc_ops;
 extern const PcsTraceOps pcs_trace_systor_ops;
@@ -220,7 +221,7 @@ pcs_next_token(const char **p, const char *end, const char **tok, gsize *tok_len
  * an absolute path ignores dir; "." and empty components go, ".." removes the previous
  * component (at "/" it stays "/"; in a relative result with nothing left to remove it is
  * kept). No symlinks are followed and nothing touches the file system. The result has no
- * trailing '/' (except "/" itself); an empty result is ".". Cannot fail. Defined in strace.c.
+ * trailing '/' (except "/" itself); an empty result is ".". Cannot fail. Defined in strace-fd.c.
  */
 void pcs_trace_path_resolve(GString *out, const char *dir, const char *path, gsize len);
 

@@ -407,7 +407,8 @@ typedef struct {
 	guint32       last_key_id;  /* G_MAXUINT32: cache empty */
 } TextReader;
 
-G_STATIC_ASSERT(G_STRUCT_OFFSET(TextReader, lr) == 0);  /* position() is the shared line-reader accessor */
+/* Position() is the shared line-reader accessor. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(TextReader, lr) == 0);
 
 static gpointer
 text_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
