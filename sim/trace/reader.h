@@ -85,6 +85,18 @@ extern const PcsTraceEmitOps pcs_trace_pcsb_emit_ops;
  */
 gboolean pcs_trace_check_event(const PcsIoEvent *ev, GError **error);
 
+/* TRUE for the commonest event, a read or write of a byte range of one file below 1 EiB
+ * without advice and with a time >= 0 (or unknown): then pcs_trace_check_event() would pass,
+ * so binary readers can skip the call. FALSE says nothing (call the full check). Cannot fail. */
+static inline gboolean
+pcs_trace_event_is_plain_io(const PcsIoEvent *ev)
+{
+	return ev->op <= PCS_OP_WRITE && ev->advice == PCS_ADVICE_NONE &&
+	       ev->file != G_MAXUINT32 && ev->t_ns >= PCS_TIME_UNKNOWN &&
+	       ev->offset_bytes <= (G_GUINT64_CONSTANT(1) << 60) &&
+	       ev->len_bytes <= (G_GUINT64_CONSTANT(1) << 60) - ev->offset_bytes;
+}
+
 /* TRUE for the data ops, whose OFFSET + LENGTH say the file is at least that large (read,
  * write, mmap-*, direct-*, sendfile); not fadvise or the sync family. Cannot fail. */
 static inline gboolean
