@@ -302,14 +302,25 @@ parse_line(FioReader *r, const char *line, gsize len, PcsIoEvent *ev, gboolean *
 	}
 	name = tok;
 	name_len = n;
-	for (gsize i = 0; i < name_len; i++)
-		if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f)
-			return bad_token(error, "expected FILE as a name without control bytes",
-					 name, name_len);
+	/* (the name of the last record passed this check already) */
+	if (!(r->last_file != G_MAXUINT32 && r->last_name->len == name_len &&
+	      memcmp(r->last_name->str, name, name_len) == 0))
+		for (gsize i = 0; i < name_len; i++)
+			if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f)
+				return bad_token(error, "expected FILE as a name without "
+						 "control bytes", name, name_len);
 	if (!pcs_next_token(&p, end, &act_tok, &act_len)) {
 		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
 			    "missing ACTION after FILE (expected one of " ACTION_LIST ")");
 		return FALSE;
+	}
+	/* read and write first: nearly every line is one */
+	if (act_len == 4 && memcmp(act_tok, "read", 4) == 0) {
+		act = ACT_READ;
+		act_name = "read";
+	} else if (act_len == 5 && memcmp(act_tok, "write", 5) == 0) {
+		act = ACT_WRITE;
+		act_name = "write";
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(actions) && !act_name; i++)
 		if (strlen(actions[i].name) == act_len &&

@@ -26,7 +26,8 @@
  * the line statuses into the trace statuses the way every format reports them.
  *
  * Entry points: pcs_line_reader_init, pcs_line_reader_clear, pcs_line_reader_next,
- * pcs_line_reader_progress, pcs_line_reader_next_record, pcs_line_reader_position_op,
+ * pcs_line_reader_progress, pcs_line_reader_next_record (inline in reader.h, and its
+ * _slow half), pcs_line_reader_position_op,
  * pcs_line_reader_progress_op, pcs_line_reader_free_op.
  */
 #include "config.h"
@@ -153,8 +154,10 @@ pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *len, GError **
 	}
 }
 
+/* The rest of pcs_line_reader_next_record() (reader.h): refills, too-long lines, the end. */
 PcsTraceStatus
-pcs_line_reader_next_record(PcsLineReader *lr, const char **line, gsize *len, GError **error)
+pcs_line_reader_next_record_slow(PcsLineReader *lr, const char **line, gsize *len,
+				 GError **error)
 {
 	switch (pcs_line_reader_next(lr, line, len, error)) {
 	case PCS_LINE_OK:

@@ -151,8 +151,29 @@ double pcs_line_reader_progress(const PcsLineReader *lr);
  * than PCS_TRACE_MAX_LINE (PCS_TRACE_ERROR_PARSE "line longer than N bytes"; the next call
  * goes on with the line after it).
  */
-PcsTraceStatus pcs_line_reader_next_record(PcsLineReader *lr, const char **line, gsize *len,
-					   GError **error);
+PcsTraceStatus pcs_line_reader_next_record_slow(PcsLineReader *lr, const char **line,
+						gsize *len, GError **error);
+
+static inline PcsTraceStatus
+pcs_line_reader_next_record(PcsLineReader *lr, const char **line, gsize *len, GError **error)
+{
+	/* The common case inline: a whole line of at most PCS_TRACE_MAX_LINE bytes is in the
+	 * buffer (exactly what pcs_line_reader_next() would hand out first). */
+	const char *p = lr->buf + lr->start;
+	const char *nl = memchr(p, '\n', lr->end - lr->start);
+
+	if (G_LIKELY(nl && (gsize) (nl - p) <= PCS_TRACE_MAX_LINE)) {
+		gsize n = (gsize) (nl - p);
+
+		lr->start += n + 1;
+		lr->consumed += n + 1;
+		lr->lineno++;
+		*line = p;
+		*len = n;
+		return PCS_TRACE_OK;
+	}
+	return pcs_line_reader_next_record_slow(lr, line, len, error);
+}
 
 /* Accessors for the ops of a reader whose state starts with its PcsLineReader (check with
  * G_STATIC_ASSERT (G_STRUCT_OFFSET (FooReader, lr) == 0)): position() is the line number of
@@ -187,6 +208,18 @@ pcs_parse_u64(const char *s, gsize len, guint64 *out)
 
 	if (len == 0)
 		return FALSE;
+	if (G_LIKELY(len <= 19)) {
+		/* at most 10^19 - 1 < 2^64: no overflow to check */
+		for (gsize i = 0; i < len; i++) {
+			unsigned d = (unsigned char) s[i] - '0';
+
+			if (d > 9)
+				return FALSE;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return TRUE;
+	}
 	for (gsize i = 0; i < len; i++) {
 		unsigned d = (unsigned char) s[i] - '0';
 
@@ -200,11 +233,16 @@ pcs_parse_u64(const char *s, gsize len, guint64 *out)
 	return TRUE;
 }
 
-/* Blanks between the fields of the text formats: space, tab, CR (CRLF files), VT, FF. */
+/* Blanks between the fields of the text formats: space, tab, CR (CRLF files), VT, FF. Every
+ * byte above ' ' (most of a line) is decided by the first comparison. */
 static inline gboolean
 pcs_is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	unsigned char u = (unsigned char) c;
+
+	if (G_LIKELY(u > ' '))
+		return FALSE;
+	return u == ' ' || (u >= '\t' && u <= '\r' && u != '\n');
 }
 
 /* The next blank-separated token of [*p, end) in *tok, *tok_len; FALSE (and *p = end) when
