@@ -487,8 +487,8 @@ pcs_strace_do_call(StraceReader *r, Proc *pr, const Call *c)
 	case SC_FDATASYNC:
 		NEED_ARGS(1);
 		if ((o = data_ofd(r, pr, c->args[0], 0)))
-			pcs_strace_push_event(r, c->sc == SC_FSYNC ? PCS_OP_FSYNC : PCS_OP_FDATASYNC, o->file,
-				   o->stream, PCS_NONE, PCS_NONE);
+			pcs_strace_push_event(r, c->sc == SC_FSYNC ? PCS_OP_FSYNC : PCS_OP_FDATASYNC,
+					      o->file, o->stream, PCS_NONE, PCS_NONE);
 		break;
 	case SC_SYNC_FILE_RANGE:
 		NEED_ARGS(3);

@@ -302,13 +302,13 @@ pcs_strace_parse_call(const char *s, gsize len, Call *c, GError **error)
 	close = split_args(p, end, c);
 	if (!close)
 		return pcs_strace_bad_line(error, "expected the arguments to end with ')'", p,
-				(gsize) (end - p));
+					   (gsize) (end - p));
 	q = close + 1;
 	while (q < end && pcs_is_blank(*q))
 		q++;
 	if (q == end || *q != '=')
 		return pcs_strace_bad_line(error, "expected '= RESULT' after the arguments", q,
-				(gsize) (end - q));
+					   (gsize) (end - q));
 	q++;
 	while (q < end && pcs_is_blank(*q))
 		q++;
@@ -329,8 +329,8 @@ pcs_strace_parse_call(const char *s, gsize len, Call *c, GError **error)
 
 		if (!pcs_strace_parse_fd(ret, &v, &ann) || v == AT_FDCWD_VALUE) {
 			if (!pcs_strace_parse_num(ret, &v))
-				return pcs_strace_bad_line(error, "expected RESULT as a number or '?'", ret.s,
-						ret.len);
+				return pcs_strace_bad_line(error, "expected RESULT as a number or "
+							   "'?'", ret.s, ret.len);
 		}
 		if (v < 0) {
 			c->failed = TRUE;
