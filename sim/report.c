@@ -4,7 +4,7 @@
  * The renderers share one source of truth and add nothing of their own:
  *
  *   PcsReport --+-- cfg ------ pcs_params()      every parameter, by name
- *               +-- traces --- PcsTraceIdent[]   path, format, bytes, sha256 of the first MiB
+ *               +-- traces --- PcsTraceIdent[]   path, format, level, bytes, sha256 (1st MiB)
  *               +-- warmup --+ pcs_stat_fields() every field, by name, in report order
  *               +-- measured +                   + ops[] by pcs_op_name(), + files
  *
@@ -19,8 +19,14 @@
  *
  *   JSON: {"format_version":1,"command":..,"trace":{first},"traces":[..],"config":{..},
  *          "stats":{fields..,"ops":{..},"files":N}[,"warmup":{fields..,"ops":{..}}]}
- *   CSV:  a header line and one row (RFC 4180 quoting, LF line ends); the warm-up
- *         columns, prefixed "warmup_", come last and only when a warm-up was asked for.
+ *          where a trace is {"path","format","level":"file"|"block","bytes","sha256"}
+ *   CSV:  a header line and one row (RFC 4180 quoting, LF line ends); the identity columns
+ *         trace_path (all paths, ';'-joined), trace_format, trace_level, trace_bytes,
+ *         trace_sha256 (of the first trace), nr_traces; the warm-up columns, prefixed
+ *         "warmup_", come last and only when a warm-up was asked for.
+ *
+ * The level is there because hit ratios of block traces (what got past a page cache
+ * already) are not comparable with those of file traces; an unknown level is null / empty.
  *
  * The warm-up phase has no "files" key: the file count belongs to the whole run. The CSV
  * config columns use pcs_config_to_machine_text(), which re-parses with pcs_config_set(), so
@@ -186,6 +192,8 @@ append_json_trace(GString *out, const PcsTraceIdent *t)
 	append_json_string_or_null(out, t->path);
 	g_string_append(out, ",\"format\":");
 	append_json_string_or_null(out, t->format);
+	g_string_append(out, ",\"level\":");
+	append_json_string_or_null(out, pcs_trace_level_name(t->level));
 	g_string_append_printf(out, ",\"bytes\":%" G_GUINT64_FORMAT ",\"sha256\":", t->bytes);
 	if (sha[0])
 		pcs_json_append_string(out, sha);
@@ -359,6 +367,9 @@ pcs_report_render_csv(const PcsReport *r, GString *out)
 	add_column(names, values, g_strdup("trace_path"), g_string_free(paths, FALSE));
 	add_column(names, values, g_strdup("trace_format"),
 	           g_strdup(t0 && t0->format ? t0->format : ""));
+	add_column(names, values, g_strdup("trace_level"),
+	           g_strdup(t0 && pcs_trace_level_name(t0->level) ?
+	                    pcs_trace_level_name(t0->level) : ""));
 	add_column(names, values, g_strdup("trace_bytes"),
 	           t0 ? g_strdup_printf("%" G_GUINT64_FORMAT, t0->bytes) : g_strdup(""));
 	add_column(names, values, g_strdup("trace_sha256"), g_strdup(sha));
@@ -434,10 +445,14 @@ append_trace_line(GString *out, const PcsTraceIdent *t)
 {
 	g_autofree char *size = pcs_format_size(t->bytes);
 	char sha[65];
+	const char *level = pcs_trace_level_name(t->level);
 
 	copy_sha256(t, sha);
-	g_string_append_printf(out, "%s (%s, %s", t->path ? t->path : "?",
-	                       t->format ? t->format : "?", size);
+	g_string_append_printf(out, "%s (%s, ", t->path ? t->path : "?",
+	                       t->format ? t->format : "?");
+	if (level)
+		g_string_append_printf(out, "%s level, ", level);
+	g_string_append(out, size);
 	if (sha[0])
 		g_string_append_printf(out, ", sha256 %.12s", sha);
 	g_string_append(out, ")\n");

@@ -580,6 +580,7 @@ pcs_sweep_trace_open(const char *path, const char *format, const PcsTraceOptions
 	t->ident.format = g_strdup(pcs_trace_ops(tr)->name);
 	t->ident.bytes = pcs_trace_bytes(tr);
 	g_strlcpy(t->ident.sha256, pcs_trace_sha256(tr), sizeof t->ident.sha256);
+	t->ident.level = pcs_trace_level(tr);
 	t->file_level = (pcs_trace_ops(tr)->caps & PCS_TRACE_CAP_FILES) != 0;
 	g_mutex_init(&t->lock);
 	g_cond_init(&t->more);

@@ -29,16 +29,18 @@
  * promised across a power loss: traces can be regenerated, and an fsync of a trace of several
  * GB costs seconds on every `pcsim gen`.
  *
- * Also here, because every reader may use them: the buffered line reader, the quoting of bad
- * input for error messages, and mmap of a whole file (declared in sim/trace/reader.h).
+ * Also here, because every reader may use them: the quoting of bad input for error messages,
+ * the notes readers append, and mmap of a whole file (declared in sim/trace/reader.h). The
+ * buffered line reader the text formats share is sim/trace/linereader.c.
  *
  * Entry points: pcs_trace_formats, pcs_trace_format_by_name, pcs_trace_open, pcs_trace_next,
- * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256,
+ * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256/level,
  * pcs_trace_writer_new, pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <fnmatch.h>
 #include <string.h>
@@ -125,118 +127,44 @@ format_list(void)
 
 /* ---- Helpers shared by the readers (reader.h) ------------------------------------------ */
 
-#define PCS_LINE_BUF_BYTES (256 * 1024)
-G_STATIC_ASSERT(PCS_LINE_BUF_BYTES > 2 * PCS_TRACE_MAX_LINE);
-
 gboolean
-pcs_line_reader_init(PcsLineReader *lr, const char *path, GError **error)
+pcs_trace_bad_input(GError **error, const char *s, gsize len, const char *what_fmt, ...)
 {
-	memset(lr, 0, sizeof *lr);
-	lr->in = pcs_input_open(path, error);
-	if (!lr->in) {
-		lr->fd = -1;
+	g_autofree char *what = NULL;
+	g_autofree char *q = NULL;
+	va_list ap;
+
+	if (!error)
 		return FALSE;
-	}
-	lr->fd = pcs_input_fd(lr->in);
-	lr->buf = g_malloc(PCS_LINE_BUF_BYTES);
-	return TRUE;
+	va_start(ap, what_fmt);
+	what = g_strdup_vprintf(what_fmt, ap);
+	va_end(ap);
+	q = pcs_trace_quote(s, len);
+	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	return FALSE;
 }
 
 void
-pcs_line_reader_clear(PcsLineReader *lr)
+pcs_trace_note(GString *out, const char *label, guint64 n)
 {
-	g_clear_pointer(&lr->in, pcs_input_close);
-	g_clear_pointer(&lr->buf, g_free);
-	lr->fd = -1;
+	if (n)
+		g_string_append_printf(out, "%s: %" G_GUINT64_FORMAT "\n", label, n);
 }
 
-double
-pcs_line_reader_progress(const PcsLineReader *lr)
+void
+pcs_trace_note_bytes(GString *out, const char *label, guint64 n, guint64 bytes)
 {
-	return lr->in ? pcs_input_progress(lr->in) : 1.0;
+	if (n)
+		g_string_append_printf(out, "%s: %" G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT
+				       " bytes)\n", label, n, bytes);
 }
 
-/* Reads more bytes after buf[end) through the decompressing input; returns FALSE on a read
- * error or corrupt compressed data. Sets eof at the end. */
-static gboolean
-line_fill(PcsLineReader *lr, GError **error)
+void
+pcs_trace_note_reordered(GString *out, guint64 n)
 {
-	gssize n = pcs_input_read(lr->in, lr->buf + lr->end, PCS_LINE_BUF_BYTES - lr->end, error);
-
-	if (n < 0)
-		return FALSE;
-	if (n == 0)
-		lr->eof = TRUE;
-	lr->end += (gsize) n;
-	return TRUE;
-}
-
-/*
- * 1. Look for '\n' in the unread bytes; found: hand out the line (or report it as too long).
- * 2. No newline and more than PCS_TRACE_MAX_LINE bytes pending: the line is too long; drop
- *    bytes until its newline (or EOF) and report it once.
- * 3. At EOF, a last line without '\n' is still a line.
- * 4. Otherwise move the pending bytes to the front of the buffer and read more.
- */
-PcsLineStatus
-pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *len, GError **error)
-{
-	for (;;) {
-		/* 1. */
-		char *p = lr->buf + lr->start;
-		gsize pending = lr->end - lr->start;
-		char *nl = pending ? memchr(p, '\n', pending) : NULL;
-
-		if (nl) {
-			gsize n = (gsize) (nl - p);
-
-			lr->start += n + 1;
-			lr->consumed += n + 1;
-			lr->lineno++;
-			if (n > PCS_TRACE_MAX_LINE)
-				return PCS_LINE_TOO_LONG;
-			*line = p;
-			*len = n;
-			return PCS_LINE_OK;
-		}
-		/* 2. */
-		if (pending > PCS_TRACE_MAX_LINE) {
-			lr->lineno++;
-			for (;;) {
-				lr->consumed += lr->end - lr->start;
-				lr->start = lr->end = 0;
-				if (lr->eof)
-					return PCS_LINE_TOO_LONG;
-				if (!line_fill(lr, error))
-					return PCS_LINE_ERROR;
-				nl = memchr(lr->buf, '\n', lr->end);
-				if (nl) {
-					lr->start = (gsize) (nl - lr->buf) + 1;
-					lr->consumed += lr->start;
-					return PCS_LINE_TOO_LONG;
-				}
-			}
-		}
-		/* 3. */
-		if (lr->eof) {
-			if (pending == 0)
-				return PCS_LINE_EOF;
-			lr->start = lr->end;
-			lr->consumed += pending;
-			lr->lineno++;
-			*line = p;
-			*len = pending;
-			return PCS_LINE_OK;
-		}
-		/* 4. */
-		if (lr->start > 0) {
-			memmove(lr->buf, p, pending);
-			lr->start = 0;
-			lr->end = pending;
-		}
-		if (!line_fill(lr, error))
-			return PCS_LINE_ERROR;
-	}
+	if (n)
+		g_string_append_printf(out, "reordered: %" G_GUINT64_FORMAT " records were earlier "
+				       "than the record before them and replay at its time\n", n);
 }
 
 char *
@@ -669,6 +597,12 @@ const char *
 pcs_trace_sha256(const PcsTrace *t)
 {
 	return t->sha256;
+}
+
+PcsTraceLevel
+pcs_trace_level(const PcsTrace *t)
+{
+	return (t->ops->caps & PCS_TRACE_CAP_FILES) ? PCS_TRACE_LEVEL_FILE : PCS_TRACE_LEVEL_BLOCK;
 }
 
 /* ---- Writing a trace ------------------------------------------------------------------- */

@@ -334,6 +334,7 @@ is "format_version is 1" "$(jget format_version two.json)" 1
 is "command is replay" "$(jget command two.json)" replay
 is "trace.path is the path given" "$(jget trace.path two.json)" two.trace
 is "trace.format is detected as pcsim-text" "$(jget trace.format two.json)" pcsim-text
+is "trace.level of a pcsim-text trace is file" "$(jget trace.level two.json)" file
 is "trace.bytes is the file size" "$(jget trace.bytes two.json)" "$(wc -c <two.trace | tr -d ' ')"
 is "trace.sha256 is the sha256 of the first MiB" "$(jget trace.sha256 two.json)" \
 	"$(head -c 1048576 two.trace | sha256sum | cut -d' ' -f1)"
@@ -375,6 +376,7 @@ cp out two.csv
 is "CSV is a header and one row" "$(wc -l <two.csv | tr -d ' ')" 2
 is "CSV header and row have as many fields" \
 	"$(awk -F, '{ print NF }' two.csv | sort -u | wc -l | tr -d ' ')" 1
+is "CSV trace_level of a pcsim-text trace" "$(csvget trace_level two.csv)" file
 is "CSV hits" "$(csvget hits two.csv)" 1
 is "CSV requests" "$(csvget requests two.csv)" 2
 is "CSV readahead (resolved, bytes)" "$(csvget readahead two.csv)" 131072
@@ -552,6 +554,8 @@ is "text trace, --readahead 0: no readahead, every read misses" \
 	"$(ra_of)/$(jget stats.misses)" 0/0/0/16
 expect_exit 0 "block trace first, then text: auto" replay seq.bin seq.trace "${json[@]}"
 is "the first trace decides auto (block: 0)" "$(jget config.readahead)/$(jget stats.ra_pages)" 0/0
+is "block then text: each trace keeps its level" \
+	"$(jget trace.level)|$(jget traces.0.level)|$(jget traces.1.level)" "block|block|file"
 expect_exit 0 "text trace first, then block: auto" replay seq.trace seq.bin "${json[@]}"
 is "the first trace decides auto (text: 128K)" "$(jget config.readahead)" 131072
 check "text first: readahead windows" test "$(jget stats.ra_sync_windows)" -gt 0
@@ -716,6 +720,32 @@ is "warm-up across traces: warmup/measured requests" \
 expect_exit 1 "a missing trace among several: runtime failure" \
 	replay a.trace missing.trace "${json[@]}"
 check "the message names the missing one" grep -q 'missing\.trace' err
+
+### The trace level of real samples #########################################################
+# Every result says whether it replayed a block trace (what got past a page cache already) or
+# a file trace, in JSON (trace.level, traces[].level), CSV (trace_level) and the normal header.
+
+data=${PCSIM_SRCDIR:-}/tests/data
+if [ -f "$data/msr-cambridge1-sample.csv" ] && [ -f "$data/tar_extract.head.strace" ]; then
+	for pair in msr-cambridge1-sample.csv=msr=block spc-sample.spc=spc=block \
+		nvme-dmcrypt.blkparse.txt=blkparse=block cloudPhysicsIO-head4000.txt=lcs-txt=block \
+		tar_extract.head.strace=strace=file zipf_randrw.head.v3.iolog=fio-iolog=file; do
+		f=${pair%%=*} rest=${pair#*=}
+		fmt=${rest%%=*} lvl=${rest#*=}
+		expect_exit 0 "$f: replay, JSON" replay "$data/$f" "${json[@]}"
+		is "$f: trace.format/level, traces.0.level" \
+			"$(jget trace.format)/$(jget trace.level)/$(jget traces.0.level)" "$fmt/$lvl/$lvl"
+		expect_exit 0 "$f: replay, CSV" replay "$data/$f" "${csv[@]}"
+		is "$f: CSV trace_format/trace_level" \
+			"$(csvget trace_format)/$(csvget trace_level)" "$fmt/$lvl"
+		expect_exit 0 "$f: replay, normal" replay "$data/$f" -q --progress never
+		check "$f: the normal header says $lvl level" \
+			grep -q "^pcsim replay: .*$f ($fmt, $lvl level, " out
+	done
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP $data is missing (PCSIM_SRCDIR not set?)"
+fi
 
 ### The shipped sample trace ################################################################
 # traces/small.trace derives its numbers in its header comments. They are the list model's

@@ -534,10 +534,12 @@ fixture_setup(void **state)
 	fx->traces[0].format = g_strdup("text");
 	fx->traces[0].bytes = 1048576;
 	memset(fx->traces[0].sha256, 'a', 64);
+	fx->traces[0].level = PCS_TRACE_LEVEL_FILE;
 	fx->traces[1].path = g_strdup("b, \"quoted\"\nname.txt");
 	fx->traces[1].format = g_strdup("pcsb");
 	fx->traces[1].bytes = 4096;
 	memset(fx->traces[1].sha256, 'b', 64);
+	fx->traces[1].level = PCS_TRACE_LEVEL_BLOCK;
 
 	fx->r.command = "replay";
 	fx->r.cfg = &fx->cfg;
@@ -704,7 +706,7 @@ test_json_report(void **state)
 	assert_ptr_equal(strchr(json, '\n'), json + strlen(json) - 1);
 	assert_true(g_str_has_prefix(json,
 		"{\"format_version\":1,\"command\":\"replay\",\"trace\":{\"path\":\"traces/web.txt\","
-		"\"format\":\"text\",\"bytes\":1048576,\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"\"format\":\"text\",\"level\":\"file\",\"bytes\":1048576,\"sha256\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"},\"traces\":[{\"path\":\"traces/web.txt\","));
 	/* the config's head exactly (parameters added at the end of the table are checked by
 	 * assert_json_config() below), and its derived tail */
@@ -762,7 +764,7 @@ test_json_report_warmup(void **state)
 	assert_true(g_str_has_suffix(json, "\"sync-range\":0}}}\n"));  /* no files in warm-up */
 	assert_contains(json, "\"traces\":[{\"path\":\"traces/web.txt\"");
 	assert_contains(json, "{\"path\":\"b, \\\"quoted\\\"\\nname.txt\",\"format\":\"pcsb\","
-	                "\"bytes\":4096,\"sha256\":\"bbbb");
+	                "\"level\":\"block\",\"bytes\":4096,\"sha256\":\"bbbb");
 }
 
 static void
@@ -783,6 +785,7 @@ test_json_report_edge(void **state)
 	g_free(fx->traces[0].path);
 	fx->traces[0].path = g_strdup("bad\xff\x01.txt");
 	memset(fx->traces[0].sha256, 0, sizeof fx->traces[0].sha256);
+	fx->traces[0].level = PCS_TRACE_LEVEL_UNKNOWN;
 	fx->r.nr_traces = 1;
 	fx->cfg.policy = PCS_POLICY_LRU;
 	fx->cfg.inactive_ratio = 5;
@@ -794,6 +797,15 @@ test_json_report_edge(void **state)
 	assert_true(json_valid(json2));
 	assert_contains(json2, "\"path\":\"bad\\ufffd\\u0001.txt\"");
 	assert_contains(json2, "\"sha256\":null");
+	assert_contains(json2, "\"format\":\"text\",\"level\":null,\"bytes\":");  /* unknown */
+	{
+		g_autofree char *csv = render(&fx->r, PCS_OUTPUT_CSV);
+		g_autofree char *text = render(&fx->r, PCS_OUTPUT_NORMAL);
+		g_autoptr(GPtrArray) records = csv_parse(csv);
+
+		assert_string_equal(csv_get(records, "trace_level"), "");
+		assert_contains(text, ".txt (text, 1M)\n");        /* no level, no sha256 */
+	}
 	assert_contains(json2, "\"policy\":\"lru\",\"inactive_ratio\":5,");
 	assert_contains(json2, "\"workingset\":false,\"warmup\":{\"requests\":0,\"ns\":5000000000}");
 	assert_contains(json2, "\"inactive_ratio_effective\":5}");
@@ -826,7 +838,7 @@ test_csv_report(void **state)
 	assert_int_equal(header->len, row->len);
 	/* the header's head exactly; later parameters are checked generically below */
 	assert_true(g_str_has_prefix(csv, "format_version,command,trace_path,trace_format,"
-	                             "trace_bytes,trace_sha256,nr_traces,cache,policy,"
+	                             "trace_level,trace_bytes,trace_sha256,nr_traces,cache,policy,"
 	                             "inactive_ratio,reclaim_batch,workingset,warmup,skip_bad,"
 	                             "readahead,io_pages,"));
 	assert_contains(csv, ",cache_pages,inactive_ratio_effective,requests,read_requests,");
@@ -862,6 +874,7 @@ test_csv_report(void **state)
 	assert_string_equal(csv_get(records, "format_version"), "1");
 	assert_string_equal(csv_get(records, "command"), "replay");
 	assert_string_equal(csv_get(records, "trace_path"), "traces/web.txt");
+	assert_string_equal(csv_get(records, "trace_level"), "file");
 	assert_string_equal(csv_get(records, "trace_bytes"), "1048576");
 	assert_int_equal(strlen(csv_get(records, "trace_sha256")), 64);
 	assert_string_equal(csv_get(records, "nr_traces"), "1");
@@ -883,9 +896,9 @@ test_csv_report(void **state)
 	assert_string_equal(csv_get(records, "ops_direct_write"), "0");
 	assert_string_equal(csv_get(records, "files"), "3");
 	assert_int_equal(csv_column(header, "warmup_requests"), -1);
-	/* identity 7 + config (params + 2 derived) + fields + ops + files */
+	/* identity 8 + config (params + 2 derived) + fields + ops + files */
 	assert_true(nr_params() >= 9);
-	assert_int_equal(header->len, 7 + nr_params() + 2 + nr_fields + PCS_OP_COUNT + 1);
+	assert_int_equal(header->len, 8 + nr_params() + 2 + nr_fields + PCS_OP_COUNT + 1);
 }
 
 static void
@@ -909,7 +922,7 @@ test_csv_report_warmup(void **state)
 	header = g_ptr_array_index(records, 0);
 	row = g_ptr_array_index(records, 1);
 	assert_int_equal(header->len, row->len);
-	assert_int_equal(header->len, 7 + nr_params() + 2 + 2 * (nr_fields + PCS_OP_COUNT) + 1);
+	assert_int_equal(header->len, 8 + nr_params() + 2 + 2 * (nr_fields + PCS_OP_COUNT) + 1);
 	/* several traces: paths joined with ';', quoted as RFC 4180 says */
 	assert_string_equal(csv_get(records, "trace_path"),
 	                    "traces/web.txt;b, \"quoted\"\nname.txt");
@@ -1030,8 +1043,8 @@ test_normal_report(void **state)
 	Fixture *fx = *state;
 	g_autofree char *text = render(&fx->r, PCS_OUTPUT_NORMAL);
 
-	assert_true(g_str_has_prefix(text, "pcsim replay: traces/web.txt (text, 1M, sha256 "
-	                             "aaaaaaaaaaaa)\n"));
+	assert_true(g_str_has_prefix(text, "pcsim replay: traces/web.txt (text, file level, 1M, "
+	                             "sha256 aaaaaaaaaaaa)\n"));
 	/* the exact golden: the configuration, wrapped before 100 columns (the head; parameters
 	 * added at the end of the table follow io_pages) */
 	assert_contains(text, "\ncache 1G (262144 pages), policy two-list, inactive_ratio "
@@ -1088,8 +1101,9 @@ test_normal_report_warmup(void **state)
 	fx->r.peak_rss_bytes = 12 * 1024 * 1024;
 	text = render(&fx->r, PCS_OUTPUT_NORMAL);
 	assert_true(g_str_has_prefix(text, "pcsim replay: 2 traces replayed in sequence into one "
-	                             "cache\n  1. traces/web.txt (text, 1M, sha256 aaaaaaaaaaaa)\n"
-	                             "  2. b, \"quoted\"\nname.txt (pcsb, 4K, sha256 bbbb"));
+	                             "cache\n  1. traces/web.txt (text, file level, 1M, sha256 "
+	                             "aaaaaaaaaaaa)\n  2. b, \"quoted\"\nname.txt (pcsb, block level, "
+	                             "4K, sha256 bbbb"));
 	assert_contains(text, "warmup 50 requests");
 	assert_contains(text, "bad records skipped");
 	{

@@ -186,6 +186,9 @@ done
 is "mrc: equals lru replays at every size (hits, request hits, misses, evictions)" "$all" ok
 expect_exit 0 "mrc: JSON Lines" sweep cp.bin --mrc --set cache=1M,128K
 check "mrc: JSON row has the hit count" grep -q '"cache":1048576,.*"hits":' out
+check "mrc: JSON rows say the trace level (oracleGeneral: block)" \
+	test "$(grep -c '"format":"oracle-general","level":"block"}' out)" = 2
+is "mrc: CSV trace_level" "$(csvcol trace_level 1 mrc.csv)" block
 expect_exit 2 "mrc: without cache sizes" sweep cp.bin --mrc
 expect_exit 2 "mrc: with another parameter" sweep cp.bin --mrc --set cache=1M \
 	--set policy=lru,two-list

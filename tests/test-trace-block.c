@@ -1,5 +1,5 @@
 /*
- * test-trace-block.c - the readers of block, libCacheSim and paper traces (blockcsv.c, lcs.c,
+ * test-trace-block.c - the readers of block, libCacheSim and paper traces (blockcsv.c, lcs-*.c,
  * lis.c, oracle.c's --id-unit) and the decompressing input layer (input.c).
  *
  * Every sample in tests/data is replayed and its totals compared with values derived outside

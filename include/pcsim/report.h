@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <pcsim/config.h>
 #include <pcsim/stats.h>
+#include <pcsim/trace.h>
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,7 @@ typedef struct {
 	char    *format;       /* detected or forced format name */
 	guint64  bytes;
 	char     sha256[65];   /* of the first MiB, hex */
+	PcsTraceLevel level;   /* file or block (pcs_trace_level()); UNKNOWN: shown as null */
 } PcsTraceIdent;
 
 typedef struct {

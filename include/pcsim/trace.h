@@ -52,6 +52,33 @@ typedef enum {
 } PcsTraceCaps;
 
 /*
+ * What a trace records: file-level traces (file names, offsets in files, as an application
+ * issued them) or block-level ones (device addresses: what got past a page cache already).
+ * Hit ratios of the two are not comparable, so every result says which it replayed. A format
+ * is file-level when its caps carry PCS_TRACE_CAP_FILES. UNKNOWN (0) is what a zeroed
+ * PcsTraceIdent holds before anyone filled it in.
+ */
+typedef enum {
+	PCS_TRACE_LEVEL_UNKNOWN = 0,
+	PCS_TRACE_LEVEL_FILE,
+	PCS_TRACE_LEVEL_BLOCK
+} PcsTraceLevel;
+
+/* "file", "block", or NULL for PCS_TRACE_LEVEL_UNKNOWN and values out of range. Cannot fail. */
+static inline const char *
+pcs_trace_level_name(PcsTraceLevel level)
+{
+	switch (level) {
+	case PCS_TRACE_LEVEL_FILE:
+		return "file";
+	case PCS_TRACE_LEVEL_BLOCK:
+		return "block";
+	default:
+		return NULL;
+	}
+}
+
+/*
  * Options some readers take (all zero/NULL: every reader's defaults). Readers ignore the
  * fields that do not concern them. The struct is borrowed for the duration of open() only;
  * readers copy what they keep.
@@ -127,12 +154,15 @@ double pcs_trace_progress(PcsTrace *t);
 void pcs_trace_notes(PcsTrace *t, GString *out);
 void pcs_trace_close(PcsTrace *t);
 
-/* Identity of the trace, for reports: path, detected format, size in bytes and the sha256 of
- * its first MiB (hex, 64 chars). */
+/* Identity of the trace, for reports: path, detected format, size in bytes, the sha256 of
+ * its first MiB (hex, 64 chars) and the level (file or block). */
 const char *pcs_trace_path(const PcsTrace *t);
 const PcsTraceOps *pcs_trace_ops(const PcsTrace *t);
 guint64 pcs_trace_bytes(const PcsTrace *t);
 const char *pcs_trace_sha256(const PcsTrace *t);
+/* The level of the trace's format: FILE when its caps carry PCS_TRACE_CAP_FILES, else BLOCK.
+ * Cannot fail. */
+PcsTraceLevel pcs_trace_level(const PcsTrace *t);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PcsTrace, pcs_trace_close)
 

@@ -360,6 +360,7 @@ pcs_cmd_replay(int argc, char **argv)
 			idents[i].format = g_strdup(pcs_trace_ops(t)->name);
 			idents[i].bytes = pcs_trace_bytes(t);
 			g_strlcpy(idents[i].sha256, pcs_trace_sha256(t), sizeof idents[i].sha256);
+			idents[i].level = pcs_trace_level(t);
 		}
 		if (!t || !(o.stop_after ? replay_until(rp, t, stop_after, &stopped, &error) :
 			    pcs_replay_trace(rp, t, &error))) {

@@ -114,8 +114,9 @@ static gboolean
 is_config_column(const char *name)
 {
 	static const char *const identity[] = {
-		"format_version", "command", "trace_path", "trace_format", "trace_bytes",
-		"trace_sha256", "nr_traces", "cache_pages", "inactive_ratio_effective",
+		"format_version", "command", "trace_path", "trace_format", "trace_level",
+		"trace_bytes", "trace_sha256", "nr_traces", "cache_pages",
+		"inactive_ratio_effective",
 	};
 
 	for (gsize i = 0; i < G_N_ELEMENTS (identity); i++)
@@ -501,7 +502,7 @@ sweep_mrc(const PcsSweepGrid *grid, const PcsConfig *base, PcsSweepTrace *const 
 			if (!csv && rows->csv)
 				continue;
 			if (csv && i == 0) {
-				g_string_append(o, "format_version,command,trace_path");
+				g_string_append(o, "format_version,command,trace_path,trace_level");
 				for (const PcsParam *p = pcs_params(); p->name; p++)
 					g_string_append_printf(o, ",%s", p->name);
 				g_string_append(o, ",cache_pages");
@@ -513,6 +514,9 @@ sweep_mrc(const PcsSweepGrid *grid, const PcsConfig *base, PcsSweepTrace *const 
 			if (csv) {
 				g_string_append_printf(o, "%d,mrc,", PCS_REPORT_FORMAT_VERSION);
 				pcs_row_append_csv_field(o, rows->idents[0].path);
+				g_string_append_c(o, ',');
+				if (pcs_trace_level_name(rows->idents[0].level))
+					g_string_append(o, pcs_trace_level_name(rows->idents[0].level));
 				for (const PcsParam *p = pcs_params(); p->name; p++) {
 					g_autofree char *v = pcs_config_to_machine_text(&c, p);
 
@@ -535,6 +539,11 @@ sweep_mrc(const PcsSweepGrid *grid, const PcsConfig *base, PcsSweepTrace *const 
 			pcs_json_append_string(o, rows->idents[0].path);
 			g_string_append(o, ",\"format\":");
 			pcs_json_append_string(o, rows->idents[0].format);
+			g_string_append(o, ",\"level\":");
+			if (pcs_trace_level_name(rows->idents[0].level))
+				pcs_json_append_string(o, pcs_trace_level_name(rows->idents[0].level));
+			else
+				g_string_append(o, "null");
 			g_string_append(o, "},\"config\":{");
 			for (const PcsParam *p = pcs_params(); p->name; p++) {
 				g_autofree char *v = pcs_config_to_json_value(&c, p);

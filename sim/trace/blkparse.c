@@ -88,12 +88,13 @@ typedef struct {
 		      discard_bytes, nr_flushes, nr_flush_data, nr_meta, nr_nodata, nr_clamped;
 } BlkReader;
 
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(BlkReader, lr) == 0);
+
 static gboolean
 bad_field(GError **error, const char *what, const char *tok, gsize len)
 {
-	g_autofree char *q = pcs_trace_quote(tok, len);
-
-	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	pcs_trace_bad_input(error, tok, len, "%s", what);
 	return FALSE;
 }
 
@@ -395,24 +396,15 @@ blk_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	BlkReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	BlkLine bl;
 	gboolean rd, wr, discard, flush, meta;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		switch (split_line(line, len, &bl, error)) {
 		case LINE_BAD:
 			return PCS_TRACE_ERROR;
@@ -475,18 +467,6 @@ blk_next(gpointer p, PcsIoEvent *ev, GError **error)
 	}
 }
 
-static guint64
-blk_position(gpointer p)
-{
-	return ((BlkReader *) p)->lr.lineno;
-}
-
-static double
-blk_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((BlkReader *) p)->lr);
-}
-
 static void
 blk_notes(gpointer p, GString *out)
 {
@@ -507,17 +487,13 @@ blk_notes(gpointer p, GString *out)
 			       total, r->action, nr_devs, r->action);
 	g_string_append_printf(out, "events used: %c (%s)\n", r->action,
 			       r->action == 'Q' ? "queued" : "dispatched");
-	if (r->nr_meta)
-		g_string_append_printf(out, "metadata requests (RWBS M): %" G_GUINT64_FORMAT "\n",
-				       r->nr_meta);
+	pcs_trace_note(out, "metadata requests (RWBS M)", r->nr_meta);
 	if (r->nr_flushes)
 		g_string_append_printf(out, "flushes (RWBS F): %" G_GUINT64_FORMAT " (%"
 				       G_GUINT64_FORMAT " with data, the others as fsync)\n",
 				       r->nr_flushes, r->nr_flush_data);
-	if (r->nr_discards)
-		g_string_append_printf(out, "discards skipped (RWBS D): %" G_GUINT64_FORMAT " (%"
-				       G_GUINT64_FORMAT " bytes)\n", r->nr_discards,
-				       r->discard_bytes);
+	pcs_trace_note_bytes(out, "discards skipped (RWBS D)", r->nr_discards,
+			     r->discard_bytes);
 	if (r->nr_nodata)
 		g_string_append_printf(out, "requests without data skipped: %" G_GUINT64_FORMAT
 				       "\n", r->nr_nodata);
@@ -567,8 +543,8 @@ const PcsTraceOps pcs_trace_blkparse_ops = {
 	.probe = blk_probe,
 	.open = blk_open,
 	.next = blk_next,
-	.position = blk_position,
-	.progress = blk_progress,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
 	.close = blk_close,
 	.position_is_line = TRUE,
 	.notes = blk_notes,

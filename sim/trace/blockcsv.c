@@ -99,12 +99,7 @@ typedef struct {
 static gboolean
 bad_field(GError **error, const char *what, const Field *f)
 {
-	if (error) {
-		g_autofree char *q = pcs_trace_quote(f->s, f->len);
-
-		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "expected %s, got '%s'",
-			    what, q);
-	}
+	pcs_trace_bad_input(error, f->s, f->len, "expected %s", what);
 	return FALSE;
 }
 
@@ -441,8 +436,8 @@ parse_line(const BlockFormat *fmt, const char *line, gsize len, BlockRecord *rec
 /* ---- The reader ------------------------------------------------------------------------ */
 
 typedef struct {
-	const BlockFormat *fmt;
 	PcsLineReader lr;
+	const BlockFormat *fmt;
 	PcsFileTable *files;         /* borrowed */
 	GArray       *file_stream;   /* file id -> stream + 1 (0: none yet) */
 	guint32       nr_streams;
@@ -455,6 +450,9 @@ typedef struct {
 	guint32       vol_stream;
 	gboolean      have_vol;
 } BlockReader;
+
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(BlockReader, lr) == 0);
 
 static gpointer
 block_open(const BlockFormat *fmt, const char *path, PcsFileTable *files, GError **error)
@@ -530,22 +528,13 @@ block_next(gpointer p, PcsIoEvent *ev, GError **error)
 	BlockReader *r = p;
 	BlockRecord rec;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (G_UNLIKELY(len == 0 || is_blank(line, len)))
 			continue;
 		if (G_UNLIKELY(r->lr.lineno == 1 && is_header(r->fmt, line, len)))
@@ -575,27 +564,12 @@ block_next(gpointer p, PcsIoEvent *ev, GError **error)
 	return PCS_TRACE_OK;
 }
 
-static guint64
-block_position(gpointer p)
-{
-	return ((BlockReader *) p)->lr.lineno;
-}
-
-static double
-block_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((BlockReader *) p)->lr);
-}
-
 static void
 block_notes(gpointer p, GString *out)
 {
 	BlockReader *r = p;
 
-	if (r->nr_reordered)
-		g_string_append_printf(out, "reordered: %" G_GUINT64_FORMAT " records were earlier "
-				       "than the record before them and replay at its time\n",
-				       r->nr_reordered);
+	pcs_trace_note_reordered(out, r->nr_reordered);
 }
 
 /*
@@ -659,8 +633,8 @@ block_probe(const BlockFormat *fmt, const char *path, const guint8 *head, gsize 
 		.probe = id##_probe,                                                          \
 		.open = id##_open,                                                            \
 		.next = block_next,                                                           \
-		.position = block_position,                                                   \
-		.progress = block_progress,                                                   \
+		.position = pcs_line_reader_position_op,                                      \
+		.progress = pcs_line_reader_progress_op,                                      \
 		.close = block_close,                                                         \
 		.position_is_line = TRUE,                                                     \
 		.notes = block_notes,                                                         \

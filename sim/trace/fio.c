@@ -96,12 +96,13 @@ typedef struct {
 	guint64       nr_trims, trim_bytes, nr_waits, nr_clamped;
 } FioReader;
 
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(FioReader, lr) == 0);
+
 static gboolean
 bad_token(GError **error, const char *what, const char *tok, gsize len)
 {
-	g_autofree char *q = pcs_trace_quote(tok, len);
-
-	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	pcs_trace_bad_input(error, tok, len, "%s", what);
 	return FALSE;
 }
 
@@ -301,14 +302,25 @@ parse_line(FioReader *r, const char *line, gsize len, PcsIoEvent *ev, gboolean *
 	}
 	name = tok;
 	name_len = n;
-	for (gsize i = 0; i < name_len; i++)
-		if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f)
-			return bad_token(error, "expected FILE as a name without control bytes",
-					 name, name_len);
+	/* (the name of the last record passed this check already) */
+	if (!(r->last_file != G_MAXUINT32 && r->last_name->len == name_len &&
+	      memcmp(r->last_name->str, name, name_len) == 0))
+		for (gsize i = 0; i < name_len; i++)
+			if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f)
+				return bad_token(error, "expected FILE as a name without "
+						 "control bytes", name, name_len);
 	if (!pcs_next_token(&p, end, &act_tok, &act_len)) {
 		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
 			    "missing ACTION after FILE (expected one of " ACTION_LIST ")");
 		return FALSE;
+	}
+	/* read and write first: nearly every line is one */
+	if (act_len == 4 && memcmp(act_tok, "read", 4) == 0) {
+		act = ACT_READ;
+		act_name = "read";
+	} else if (act_len == 5 && memcmp(act_tok, "write", 5) == 0) {
+		act = ACT_WRITE;
+		act_name = "write";
 	}
 	for (gsize i = 0; i < G_N_ELEMENTS(actions) && !act_name; i++)
 		if (strlen(actions[i].name) == act_len &&
@@ -437,40 +449,19 @@ fio_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	FioReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	gboolean skip;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (!parse_line(r, line, len, ev, &skip, error))
 			return PCS_TRACE_ERROR;
 		if (!skip)
 			return PCS_TRACE_OK;
 	}
-}
-
-static guint64
-fio_position(gpointer p)
-{
-	return ((FioReader *) p)->lr.lineno;
-}
-
-static double
-fio_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((FioReader *) p)->lr);
 }
 
 static void
@@ -479,15 +470,11 @@ fio_notes(gpointer p, GString *out)
 	FioReader *r = p;
 
 	g_string_append_printf(out, "fio iolog version: %d\n", r->version);
-	if (r->nr_trims)
-		g_string_append_printf(out, "trims skipped (pcsim has no discard): %"
-				       G_GUINT64_FORMAT " (%" G_GUINT64_FORMAT " bytes)\n",
-				       r->nr_trims, r->trim_bytes);
-	if (r->nr_waits)
-		g_string_append_printf(out, "waits ignored: %" G_GUINT64_FORMAT "\n", r->nr_waits);
-	if (r->nr_clamped)
-		g_string_append_printf(out, "records whose time went backwards (kept the last "
-				       "time): %" G_GUINT64_FORMAT "\n", r->nr_clamped);
+	pcs_trace_note_bytes(out, "trims skipped (pcsim has no discard)", r->nr_trims,
+			     r->trim_bytes);
+	pcs_trace_note(out, "waits ignored", r->nr_waits);
+	pcs_trace_note(out, "records whose time went backwards (kept the last time)",
+		       r->nr_clamped);
 }
 
 /* 100 for "fio version N iolog" on line 1 (any N: open() then names the versions it reads). */
@@ -507,8 +494,8 @@ const PcsTraceOps pcs_trace_fio_ops = {
 	.probe = fio_probe,
 	.open = fio_open,
 	.next = fio_next,
-	.position = fio_position,
-	.progress = fio_progress,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
 	.close = fio_close,
 	.position_is_line = TRUE,
 	.notes = fio_notes,

@@ -18,9 +18,11 @@
  * size of the trace, and nothing is ever written to disk.
  *
  * A PcsByteStream gives the binary readers a window of bytes: for a plain file, an mmap of the
- * whole file (the window is the file, fill() never has more to give); for a compressed file, a
- * 1 MiB buffer that fill() slides and refills. Records never straddle a refill: fill(want)
- * moves the unread tail to the front before reading, so [pos, pos + want) is contiguous.
+ * whole file (the window is the file, fill() never has more to give); for a compressed file,
+ * the decoder thread's chunks themselves, lent without a copy (pcs_input_borrow()), and a
+ * 1 MiB buffer for the few records that straddle two chunks. Records never straddle a refill:
+ * fill(want) moves the unread tail to the front of the buffer and completes it there, so
+ * [pos, pos + want) is contiguous.
  *
  * Probes see decompressed bytes (sim/trace.c peeks through pcs_input_peek()), and name hints
  * ignore the compression suffix (pcs_trace_name_has_suffix), so "x.oracleGeneral.bin.zst" is
@@ -493,6 +495,36 @@ pcs_input_read(PcsInput *in, void *buf, gsize len, GError **error)
 	}
 }
 
+gssize
+pcs_input_borrow(PcsInput *in, const guint8 **data, GError **error)
+{
+	g_return_val_if_fail(in->comp != PCS_COMPRESS_NONE, -1);
+	if (!in->worker)
+		decoder_thread_start(in);
+	for (;;) {
+		if (!in->cur) {
+			in->cur = g_async_queue_pop(in->full_q);
+			in->cur_pos = 0;
+		}
+		if (in->cur_pos < in->cur->len) {
+			gsize n = in->cur->len - in->cur_pos;
+
+			*data = in->cur->data + in->cur_pos;
+			in->cur_pos = in->cur->len;
+			in->used_raw = in->cur->raw_used;
+			return (gssize) n;
+		}
+		if (in->cur->error) {
+			g_propagate_error(error, g_error_copy(in->cur->error));
+			return -1;
+		}
+		if (in->cur->eof)
+			return 0;
+		g_async_queue_push(in->free_q, in->cur);
+		in->cur = NULL;
+	}
+}
+
 gboolean
 pcs_input_read_full(PcsInput *in, void *buf, gsize len, gsize *got, GError **error)
 {
@@ -661,7 +693,7 @@ pcs_byte_stream_open(PcsByteStream *s, const char *path, GError **error)
 	if (pcs_input_plain_size(path, &size)) {
 		if (!pcs_trace_map_file(path, &s->base, &s->map_size, error))
 			return FALSE;
-		s->pos = s->base;
+		s->pos = s->win = s->base;
 		s->end = s->base + s->map_size;
 		s->eof = TRUE;
 		return TRUE;
@@ -670,7 +702,7 @@ pcs_byte_stream_open(PcsByteStream *s, const char *path, GError **error)
 	if (!s->in)
 		return FALSE;
 	s->base = g_malloc(STREAM_BUF_BYTES);
-	s->pos = s->end = s->base;
+	s->pos = s->end = s->win = s->base;
 	return TRUE;
 }
 
@@ -688,8 +720,12 @@ pcs_byte_stream_clear(PcsByteStream *s)
 
 /*
  * 1. Enough bytes, or nothing more to read: return what there is.
- * 2. Move the unread tail to the front of the buffer (the stream offset moves with it).
- * 3. Read until want bytes are there or the data ends.
+ * 2. Nothing left unread: borrow the decoder's next bytes (pcs_input_borrow()) instead of
+ *    copying them; enough of them: done. Records do not care whose memory they are read from.
+ * 3. A record straddles two chunks (or the lent bytes are too few): move the unread tail to
+ *    the front of our buffer (before the next read lets the decoder reuse the chunk it lies
+ *    in) and read just the bytes still wanted after it, so that the rest of that chunk is
+ *    borrowed again by the next fill.
  */
 gssize
 pcs_byte_stream_fill(PcsByteStream *s, gsize want, GError **error)
@@ -701,14 +737,31 @@ pcs_byte_stream_fill(PcsByteStream *s, gsize want, GError **error)
 	/* 1. */
 	if (have >= want || s->eof)
 		return (gssize) have;
+	s->win_offset += (guint64) (s->pos - s->win);
 	/* 2. */
-	s->buf_offset += (guint64) (s->pos - s->base);
-	memmove(buf, s->pos, have);
-	s->pos = s->base;
-	s->end = s->base + have;
+	if (have == 0) {
+		const guint8 *data;
+		gssize n = pcs_input_borrow(s->in, &data, error);
+
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			s->eof = TRUE;
+			s->pos = s->end = s->win = s->base;
+			return 0;
+		}
+		s->pos = s->win = data;
+		s->end = data + n;
+		have = (gsize) n;
+		if (have >= want)
+			return (gssize) have;
+	}
 	/* 3. */
+	memmove(buf, s->pos, have);
+	s->pos = s->win = s->base;
+	s->end = s->base + have;
 	while (have < want && !s->eof) {
-		gssize n = pcs_input_read(s->in, buf + have, STREAM_BUF_BYTES - have, error);
+		gssize n = pcs_input_read(s->in, buf + have, want - have, error);
 
 		if (n < 0)
 			return -1;

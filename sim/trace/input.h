@@ -47,6 +47,13 @@ void pcs_input_close(PcsInput *in);
 /* Reads up to len decompressed bytes into buf. Returns the count (0 only at the end of the
  * data), or -1 with error set on a read error or corrupt/truncated compressed data. */
 gssize pcs_input_read(PcsInput *in, void *buf, gsize len, GError **error);
+/*
+ * Compressed input only: lends the decoded bytes the reader has not consumed yet, up to the
+ * end of the decoder thread's current chunk, without copying them. *data stays valid until
+ * the next pcs_input_read() or pcs_input_borrow(). Returns their count, 0 at the end of the
+ * data, or -1 with error set (as pcs_input_read()).
+ */
+gssize pcs_input_borrow(PcsInput *in, const guint8 **data, GError **error);
 /* Reads until buf holds len bytes or the data ends; *got is the count. FALSE on error. */
 gboolean pcs_input_read_full(PcsInput *in, void *buf, gsize len, gsize *got, GError **error);
 /* Discards n decompressed bytes; *skipped gets how many there were (< n at the end). */
@@ -85,7 +92,8 @@ typedef struct {
 	const guint8 *base;      /* mapping (plain) or buffer (compressed) */
 	gsize         map_size;  /* bytes mapped; 0 for a compressed stream */
 	PcsInput     *in;        /* compressed stream, or NULL */
-	guint64       buf_offset;/* stream offset of base[0] */
+	const guint8 *win;       /* where [pos, end) lies: base, or a chunk the decoder lent */
+	guint64       win_offset;/* stream offset of win[0] */
 	gboolean      eof;
 } PcsByteStream;
 
@@ -104,7 +112,7 @@ gssize pcs_byte_stream_fill(PcsByteStream *s, gsize want, GError **error);
 static inline guint64
 pcs_byte_stream_offset(const PcsByteStream *s)
 {
-	return s->buf_offset + (guint64) (s->pos - s->base);
+	return s->win_offset + (guint64) (s->pos - s->win);
 }
 /* TRUE when the data is streamed (compressed): its size is unknown until the end. */
 static inline gboolean

@@ -20,7 +20,7 @@
  * Detection: arc 50 when every complete line of the head is four unsigned numbers with
  * count >= 1, 80 with a ".lis" name. lirs 30 when every line is a number or '*' (60 when a
  * '*' marker is among them, 50 with a ".trace" name or "lirs" in it). libCacheSim's txt (one
- * id per line, lcs.c) accepts the same lines as lirs without markers and scores 30 (50 for
+ * id per line, lcs-txt.c) accepts the same lines as lirs without markers and scores 30 (50 for
  * ".txt"); on a tie it wins, which changes nothing but the format's name: both read each
  * number as one page of "#0".
  *
@@ -50,6 +50,9 @@ typedef struct {
 	gboolean      arc;       /* TRUE: arc, FALSE: lirs */
 } LisReader;
 
+/* The ops use the shared line-reader accessors. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(LisReader, lr) == 0);
+
 /* Blank-separated tokens of line into tok[0..max); returns how many (max + 1 if more). */
 static guint
 tokens(const char *line, gsize len, const char **tok, gsize *tok_len, guint max)
@@ -78,12 +81,7 @@ tokens(const char *line, gsize len, const char **tok, gsize *tok_len, guint max)
 static gboolean
 bad_token(GError **error, const char *what, const char *s, gsize len)
 {
-	if (error) {
-		g_autofree char *q = pcs_trace_quote(s, len);
-
-		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-			    "expected %s, got '%s'", what, q);
-	}
+	pcs_trace_bad_input(error, s, len, "expected %s", what);
 	return FALSE;
 }
 
@@ -167,40 +165,20 @@ lirs_open(const char *path, G_GNUC_UNUSED const PcsTraceOptions *opts, PcsFileTa
 	return lis_open(FALSE, path, files, error);
 }
 
-static void
-lis_close(gpointer p)
-{
-	LisReader *r = p;
-
-	if (!r)
-		return;
-	pcs_line_reader_clear(&r->lr);
-	g_free(r);
-}
-
 static PcsTraceStatus
 lis_next(gpointer p, PcsIoEvent *ev, GError **error)
 {
 	LisReader *r = p;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	guint64 first, count, end;
 	gboolean skip;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		/* The fast path of lirs: a line of digits. */
 		if (!r->arc && G_LIKELY(len && pcs_parse_u64(line, len, &first) &&
 					first < LIS_MAX_BLOCK)) {
@@ -226,18 +204,6 @@ lis_next(gpointer p, PcsIoEvent *ev, GError **error)
 		pcs_files_note_size(r->files, r->file, end);
 	}
 	return PCS_TRACE_OK;
-}
-
-static guint64
-lis_position(gpointer p)
-{
-	return ((LisReader *) p)->lr.lineno;
-}
-
-static double
-lis_progress(gpointer p)
-{
-	return pcs_line_reader_progress(&((LisReader *) p)->lr);
 }
 
 /* Every complete line of the head parses; *markers counts lirs '*' lines. */
@@ -300,9 +266,9 @@ const PcsTraceOps pcs_trace_arc_ops = {
 	.probe = arc_probe,
 	.open = arc_open,
 	.next = lis_next,
-	.position = lis_position,
-	.progress = lis_progress,
-	.close = lis_close,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
+	.close = pcs_line_reader_free_op,
 	.position_is_line = TRUE,
 };
 
@@ -313,8 +279,8 @@ const PcsTraceOps pcs_trace_lirs_ops = {
 	.probe = lirs_probe,
 	.open = lirs_open,
 	.next = lis_next,
-	.position = lis_position,
-	.progress = lis_progress,
-	.close = lis_close,
+	.position = pcs_line_reader_position_op,
+	.progress = pcs_line_reader_progress_op,
+	.close = pcs_line_reader_free_op,
 	.position_is_line = TRUE,
 };

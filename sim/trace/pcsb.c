@@ -304,7 +304,7 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 			    "file index %u is not in the name table (%u names)", file, r->nr_names);
 		return PCS_TRACE_ERROR;
 	}
-	if (G_UNLIKELY(!pcs_trace_check_event(ev, error)))
+	if (G_UNLIKELY(!pcs_trace_event_is_plain_io(ev) && !pcs_trace_check_event(ev, error)))
 		return PCS_TRACE_ERROR;
 	if (ev->t_ns != PCS_TIME_UNKNOWN) {
 		if (G_UNLIKELY(r->last_t_ns != PCS_TIME_UNKNOWN && ev->t_ns < r->last_t_ns)) {

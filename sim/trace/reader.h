@@ -5,10 +5,15 @@
  * for the two formats pcsim can write, by a PcsTraceEmitOps: the format-specific half of a
  * PcsTraceWriter. The generic half (temporary file, rename, abort) lives in sim/trace.c.
  *
- * Helpers shared by the readers, implemented in sim/trace.c:
- *   - PcsLineReader: streams a file line by line through one fixed buffer (no allocation per
- *     line, never loads the file); lines longer than PCS_TRACE_MAX_LINE are reported once and
- *     skipped, so the reader can carry on with the next line.
+ * Helpers shared by the readers:
+ *   - PcsLineReader (sim/trace/linereader.c): streams a file line by line through one fixed
+ *     buffer (no allocation per line, never loads the file); lines longer than
+ *     PCS_TRACE_MAX_LINE are reported once and skipped, so the reader can carry on with the
+ *     next line. A line-based reader embeds it as the first member of its state and points
+ *     its ops at the shared position/progress/close accessors.
+ * and, in sim/trace.c:
+ *   - pcs_trace_bad_input(): the "WHAT, got 'BYTES'" parse error every reader reports.
+ *   - pcs_trace_note*(): the "label: N" lines of a reader's notes().
  *   - pcs_parse_u64(): strict unsigned decimal (no sign, no spaces, no hex, no overflow).
  *   - pcs_trace_quote(): a bounded, printable copy of untrusted bytes for error messages.
  *   - pcs_trace_map_file(): a read-only mmap of a whole file, for the binary readers.
@@ -25,7 +30,8 @@
 extern const PcsTraceOps pcs_trace_text_ops;
 extern const PcsTraceOps pcs_trace_pcsb_ops;
 extern const PcsTraceOps pcs_trace_oracle_ops;
-/* Block traces (blockcsv.c), libCacheSim's (lcs.c), ARC and LIRS (lis.c). */
+/* Block traces (blockcsv.c), libCacheSim's (lcs-csv.c, lcs-txt.c, lcs-vscsi.c), ARC and LIRS
+ * (lis.c). */
 extern const PcsTraceOps pcs_trace_msr_ops;
 extern const PcsTraceOps pcs_trace_spc_ops;
 extern const PcsTraceOps pcs_trace_systor_ops;
@@ -79,6 +85,18 @@ extern const PcsTraceEmitOps pcs_trace_pcsb_emit_ops;
  */
 gboolean pcs_trace_check_event(const PcsIoEvent *ev, GError **error);
 
+/* TRUE for the commonest event, a read or write of a byte range of one file below 1 EiB
+ * without advice and with a time >= 0 (or unknown): then pcs_trace_check_event() would pass,
+ * so binary readers can skip the call. FALSE says nothing (call the full check). Cannot fail. */
+static inline gboolean
+pcs_trace_event_is_plain_io(const PcsIoEvent *ev)
+{
+	return ev->op <= PCS_OP_WRITE && ev->advice == PCS_ADVICE_NONE &&
+	       ev->file != G_MAXUINT32 && ev->t_ns >= PCS_TIME_UNKNOWN &&
+	       ev->offset_bytes <= (G_GUINT64_CONSTANT(1) << 60) &&
+	       ev->len_bytes <= (G_GUINT64_CONSTANT(1) << 60) - ev->offset_bytes;
+}
+
 /* TRUE for the data ops, whose OFFSET + LENGTH say the file is at least that large (read,
  * write, mmap-*, direct-*, sendfile); not fadvise or the sync family. Cannot fail. */
 static inline gboolean
@@ -127,6 +145,60 @@ PcsLineStatus pcs_line_reader_next(PcsLineReader *lr, const char **line, gsize *
 /* Fraction 0..1 of the file consumed (of its compressed bytes when compressed). */
 double pcs_line_reader_progress(const PcsLineReader *lr);
 
+/*
+ * The next line for a reader's next(): PCS_TRACE_OK with the line in *line, *len (as
+ * pcs_line_reader_next()), PCS_TRACE_EOF, or PCS_TRACE_ERROR on a read error or a line longer
+ * than PCS_TRACE_MAX_LINE (PCS_TRACE_ERROR_PARSE "line longer than N bytes"; the next call
+ * goes on with the line after it).
+ */
+PcsTraceStatus pcs_line_reader_next_record_slow(PcsLineReader *lr, const char **line,
+						gsize *len, GError **error);
+
+static inline PcsTraceStatus
+pcs_line_reader_next_record(PcsLineReader *lr, const char **line, gsize *len, GError **error)
+{
+	/* The common case inline: a whole line of at most PCS_TRACE_MAX_LINE bytes is in the
+	 * buffer (exactly what pcs_line_reader_next() would hand out first). */
+	const char *p = lr->buf + lr->start;
+	const char *nl = memchr(p, '\n', lr->end - lr->start);
+
+	if (G_LIKELY(nl && (gsize) (nl - p) <= PCS_TRACE_MAX_LINE)) {
+		gsize n = (gsize) (nl - p);
+
+		lr->start += n + 1;
+		lr->consumed += n + 1;
+		lr->lineno++;
+		*line = p;
+		*len = n;
+		return PCS_TRACE_OK;
+	}
+	return pcs_line_reader_next_record_slow(lr, line, len, error);
+}
+
+/* Accessors for the ops of a reader whose state starts with its PcsLineReader (check with
+ * G_STATIC_ASSERT (G_STRUCT_OFFSET (FooReader, lr) == 0)): position() is the line number of
+ * the last line read, progress() that of the line reader; free_op() is a close() for a state
+ * that owns nothing but the line reader (clears it, frees the state; NULL is a no-op). None
+ * can fail. */
+guint64 pcs_line_reader_position_op(gpointer reader);
+double pcs_line_reader_progress_op(gpointer reader);
+void pcs_line_reader_free_op(gpointer reader);
+
+/* Sets error (when not NULL) to PCS_TRACE_ERROR_PARSE "WHAT, got 'S'", WHAT formatted from
+ * what_fmt, S a quoted copy of s[0..len) (pcs_trace_quote()). Returns FALSE. (The readers'
+ * inline field parsers call it, then `return FALSE;` themselves: then the compiler sees that
+ * a failed parse leaves its outputs unset on purpose.) Cannot fail otherwise. */
+gboolean pcs_trace_bad_input(GError **error, const char *s, gsize len, const char *what_fmt,
+			     ...) G_GNUC_PRINTF(4, 5);
+
+/* Appends "LABEL: N\n" to out when n is not 0 (nothing otherwise); _bytes appends
+ * "LABEL: N (BYTES bytes)\n". For notes(). Cannot fail. */
+void pcs_trace_note(GString *out, const char *label, guint64 n);
+void pcs_trace_note_bytes(GString *out, const char *label, guint64 n, guint64 bytes);
+/* The note of readers that replay out-of-order records at the time of the record before
+ * them: "reordered: N records were earlier than ..." when n is not 0. Cannot fail. */
+void pcs_trace_note_reordered(GString *out, guint64 n);
+
 /* Parses s[0..len) as an unsigned decimal number. FALSE on an empty string, any byte that is
  * not a digit, or a value above G_MAXUINT64. Cannot fail otherwise. */
 static inline gboolean
@@ -136,6 +208,18 @@ pcs_parse_u64(const char *s, gsize len, guint64 *out)
 
 	if (len == 0)
 		return FALSE;
+	if (G_LIKELY(len <= 19)) {
+		/* at most 10^19 - 1 < 2^64: no overflow to check */
+		for (gsize i = 0; i < len; i++) {
+			unsigned d = (unsigned char) s[i] - '0';
+
+			if (d > 9)
+				return FALSE;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return TRUE;
+	}
 	for (gsize i = 0; i < len; i++) {
 		unsigned d = (unsigned char) s[i] - '0';
 
@@ -149,11 +233,16 @@ pcs_parse_u64(const char *s, gsize len, guint64 *out)
 	return TRUE;
 }
 
-/* Blanks between the fields of the text formats: space, tab, CR (CRLF files), VT, FF. */
+/* Blanks between the fields of the text formats: space, tab, CR (CRLF files), VT, FF. Every
+ * byte above ' ' (most of a line) is decided by the first comparison. */
 static inline gboolean
 pcs_is_blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+	unsigned char u = (unsigned char) c;
+
+	if (G_LIKELY(u > ' '))
+		return FALSE;
+	return u == ' ' || (u >= '\t' && u <= '\r' && u != '\n');
 }
 
 /* The next blank-separated token of [*p, end) in *tok, *tok_len; FALSE (and *p = end) when
@@ -182,7 +271,7 @@ pcs_next_token(const char **p, const char *end, const char **tok, gsize *tok_len
  * an absolute path ignores dir; "." and empty components go, ".." removes the previous
  * component (at "/" it stays "/"; in a relative result with nothing left to remove it is
  * kept). No symlinks are followed and nothing touches the file system. The result has no
- * trailing '/' (except "/" itself); an empty result is ".". Cannot fail. Defined in strace.c.
+ * trailing '/' (except "/" itself); an empty result is ".". Cannot fail. Defined in strace-fd.c.
  */
 void pcs_trace_path_resolve(GString *out, const char *dir, const char *path, gsize len);
 

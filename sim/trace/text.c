@@ -209,9 +209,7 @@ next_token(const char **p, const char *end, const char **tok, gsize *tok_len)
 static gboolean
 bad_token(GError **error, const char *what, const char *tok, gsize len)
 {
-	g_autofree char *q = pcs_trace_quote(tok, len);
-
-	g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE, "%s, got '%s'", what, q);
+	pcs_trace_bad_input(error, tok, len, "%s", what);
 	return FALSE;
 }
 
@@ -409,6 +407,9 @@ typedef struct {
 	guint32       last_key_id;  /* G_MAXUINT32: cache empty */
 } TextReader;
 
+/* Position() is the shared line-reader accessor. */
+G_STATIC_ASSERT(G_STRUCT_OFFSET(TextReader, lr) == 0);
+
 static gpointer
 text_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	   GError **error)
@@ -506,23 +507,14 @@ text_next(gpointer p, PcsIoEvent *ev, GError **error)
 	TextReader *r = p;
 	TextRecord rec;
 	const char *line;
+	PcsTraceStatus st;
 	gsize len;
 	guint32 file;
 
 	for (;;) {
-		switch (pcs_line_reader_next(&r->lr, &line, &len, error)) {
-		case PCS_LINE_OK:
-			break;
-		case PCS_LINE_EOF:
-			return PCS_TRACE_EOF;
-		case PCS_LINE_TOO_LONG:
-			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
-				    "line longer than %d bytes", PCS_TRACE_MAX_LINE);
-			return PCS_TRACE_ERROR;
-		case PCS_LINE_ERROR:
-		default:
-			return PCS_TRACE_ERROR;
-		}
+		st = pcs_line_reader_next_record(&r->lr, &line, &len, error);
+		if (st != PCS_TRACE_OK)
+			return st;
 		if (G_UNLIKELY(r->lr.lineno == 1) && !check_version(line, len, error))
 			return PCS_TRACE_ERROR;
 		if (!parse_record(line, len, &rec, error))
@@ -582,12 +574,6 @@ text_next(gpointer p, PcsIoEvent *ev, GError **error)
 	return PCS_TRACE_OK;
 }
 
-static guint64
-text_position(gpointer p)
-{
-	return ((TextReader *) p)->lr.lineno;
-}
-
 static double
 text_progress(gpointer p)
 {
@@ -634,7 +620,7 @@ const PcsTraceOps pcs_trace_text_ops = {
 	.probe = text_probe,
 	.open = text_open,
 	.next = text_next,
-	.position = text_position,
+	.position = pcs_line_reader_position_op,
 	.progress = text_progress,
 	.close = text_close,
 	.position_is_line = TRUE,
