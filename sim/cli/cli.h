@@ -28,6 +28,7 @@ void pcs_cli_trace_options_to_args(const PcsTraceOptions *opts, GPtrArray *words
 int pcs_cmd_sweep(int argc, char **argv);
 int pcs_cmd_merge(int argc, char **argv);
 int pcs_cmd_plot(int argc, char **argv);
+int pcs_cmd_copybench(int argc, char **argv);     /* copybench.c */
 
 /* Time series of a replay (sim/cli/plot.c): --interval, --timeline FILE, --timeline-format,
  * --plot DIR. new() sets *out to NULL when none is asked, and fails (usage error) on a bad

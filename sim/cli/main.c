@@ -7,6 +7,7 @@
  *   pcsim sweep TRACE... --set NAME=VALUES...   a parameter grid, in parallel
  *   pcsim merge RESULTS...                     per-job sweep results into one file
  *   pcsim plot RESULTS --kind KIND -o FILE     gnuplot plots of results and time series
+ *   pcsim copybench [--size 1G] [--cold]       send a real file to a socket by every method
  *
  * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
  */
@@ -31,6 +32,8 @@ static const PcsCommand commands[] = {
 	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
 	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
 	{ "plot", pcs_cmd_plot, "plot results with gnuplot (mrc, heatmap, timeline, lists)" },
+	{ "copybench", pcs_cmd_copybench, "measure read+write, mmap, sendfile, splice, O_DIRECT "
+	  "to a socket" },
 	{ NULL, NULL, NULL },
 };
 
@@ -39,7 +42,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: pcsim COMMAND [ARGS...]\n\ncommands:\n");
 	for (const PcsCommand *c = commands; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out, "\n'pcsim COMMAND --help' describes a command's options.\n");
 }
 
