@@ -27,7 +27,7 @@ typedef struct {
 
 static const PcsCommand commands[] = {
 	{ "replay", pcs_cmd_replay, "replay traces through the page-cache model, print statistics" },
-	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot)" },
+	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot, web)" },
 	{ "trace", pcs_cmd_trace, "look at and convert traces (info, cat, convert, formats)" },
 	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
 	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
