@@ -755,17 +755,19 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 static const PcsTransferModel *
 serve_model(const PcsCache *c, PcsOp op)
 {
+	const PcsTransferModel *t = pcs_transfer_models();
+
 	if (c->cfg.serve != PCS_SERVE_TRACE)
-		return pcs_transfer_model(c->cfg.serve);
+		return &t[c->cfg.serve - 1];
 	switch (op) {
 	case PCS_OP_SENDFILE:
-		return pcs_transfer_model(PCS_SERVE_SENDFILE);
+		return &t[PCS_XFER_SENDFILE];
 	case PCS_OP_MMAP_READ:
-		return pcs_transfer_model(PCS_SERVE_MMAP_WRITE);
+		return &t[PCS_XFER_MMAP_WRITE];
 	case PCS_OP_DIRECT_READ:
-		return pcs_transfer_model(PCS_SERVE_DIRECT);
+		return &t[PCS_XFER_DIRECT];
 	default:
-		return pcs_transfer_model(PCS_SERVE_READ_WRITE);
+		return &t[PCS_XFER_READ_WRITE];
 	}
 }
 
@@ -782,9 +784,9 @@ serve_account(PcsCache *c, const PcsTransferModel *m, const PcsIoEvent *ev, guin
 	c->stats.served_bytes += len;
 	c->stats.cpu_copy_bytes += m->cpu_copies * len;
 	c->stats.dma_bytes += ((c->page_ins - page_ins0) << PCS_PAGE_SHIFT) + len;
-	c->stats.syscalls += m->syscalls;
-	c->stats.context_switches += 2 * m->syscalls;
-	if (m->faults && ev->len_bytes - 1 <= G_MAXUINT64 - ev->offset_bytes)
+	c->stats.syscalls += m->syscalls_per_block;
+	c->stats.context_switches += m->switches_per_block;
+	if (m->page_faults && ev->len_bytes - 1 <= G_MAXUINT64 - ev->offset_bytes)
 		c->stats.page_faults += ((ev->offset_bytes + len - 1) >> PCS_PAGE_SHIFT) -
 					(ev->offset_bytes >> PCS_PAGE_SHIFT) + 1;
 }
@@ -797,12 +799,12 @@ do_serve(PcsCache *c, const PcsIoEvent *ev)
 	const PcsTransferModel *m = serve_model(c, ev->op);
 	guint64 page_ins0 = c->page_ins, pages = 0;
 
-	if (ev->op == PCS_OP_DIRECT_READ || m->bypass ||
+	if (ev->op == PCS_OP_DIRECT_READ || !m->uses_cache ||
 	    (c->cfg.directio_threshold && ev->file < c->nr_files &&
 	     MAX(c->files[ev->file].size_bytes, c->files[ev->file].known_end) >=
 	     c->cfg.directio_threshold)) {
 		pcs_wb_direct(c, ev, FALSE);
-		m = pcs_transfer_model(PCS_SERVE_DIRECT);
+		m = &pcs_transfer_models()[PCS_XFER_DIRECT];
 	} else if (ev->op == PCS_OP_MMAP_READ) {
 		pages = do_request(c, ev, REQ_FAULT, FALSE);
 	} else {

@@ -33,13 +33,31 @@
  *   requests  0 ......... N/3 ................ N-N/3 ......... N
  *             hot hot hot | hot scan scan hot scan | hot hot hot
  *
+ *   web       a file server: each request opens a file, sends all of it (or, for a video, one
+ *             segment) in sendfile records of request_bytes, and closes it. `files` small
+ *             files "f0".. have Pareto sizes (scale file_bytes, shape size_shape, cut at
+ *             max_file_bytes; drawn once from the seed) and Zipf(alpha) popularity (the zipf
+ *             table over files instead of pages); `large_files` videos "video0".. of
+ *             large_bytes..2 x large_bytes take a share large_share of the requests, each
+ *             streaming the next segment_bytes of a uniformly chosen video from where the
+ *             previous viewer of that video stopped (wrapping at its end), so the videos are
+ *             read sequentially and flood the cache. The video choices come from their own
+ *             PRNG stream, so the small files' requests are the same sequence whatever the
+ *             large-file share (0 included): traces with and without videos compare. Requests do not overlap; request i uses
+ *             stream i % WEB_STREAMS (a connection slot; the open starts a fresh readahead
+ *             state, as a new open file description does).
+ *
+ *             request i:  open f7 | sendfile f7 [0,64K) | sendfile f7 [64K,90K) | close f7
+ *
  * Invariants: every event is a read or a write of 1..request_bytes bytes inside one file of
- * the generator; pcs_gen_next() returns exactly cfg->requests events; t_ns = i * interval_ns.
+ * the generator (web: open, sendfile of 1..request_bytes bytes, close); pcs_gen_next()
+ * returns exactly cfg->requests events (web: requests opens and as many closes);
+ * t_ns = i * interval_ns for request i.
  * The write ratio is drawn from its own PRNG stream (as are the addresses and the
  * permutation), so changing it does not move a single address.
  *
- * Not modelled: opens and closes, fsync, think time, request sizes that vary, several
- * processes. Scan requests are always reads.
+ * Not modelled: opens and closes (but in web), fsync, think time, request sizes that vary,
+ * several processes, overlapping requests. Scan requests and web requests are always reads.
  *
  * Entry points: pcs_gen_config_init(), pcs_gen_workload_name(), pcs_gen_workload_from_name(),
  * pcs_gen_new(), pcs_gen_next(), pcs_gen_free().
@@ -57,13 +75,25 @@
 #define MAX_PAGES          (G_GUINT64_CONSTANT (1) << 40)  /* 4 PiB: offsets stay far from 2^64 */
 #define MAX_ZIPF_PAGES     (G_GUINT64_CONSTANT (1) << 31)  /* 8 GiB of working set: 24 GiB table */
 #define MAX_FILES          (1u << 20)
+#define MAX_LARGE_FILES    1024u
+#define MAX_LARGE_BYTES    (G_GUINT64_CONSTANT (1) << 40)  /* 1 TiB a video */
+#define WEB_STREAMS        64u                             /* connection slots */
 
 /* PRNG streams: one per kind of decision. */
 enum {
 	STREAM_ADDR = 1,
 	STREAM_OP = 2,
 	STREAM_PERM = 3,
+	STREAM_SIZE = 4,   /* web: file sizes */
+	STREAM_KIND = 5,   /* web: small file or video */
 };
+
+/* web: where the generator is within the current request. */
+typedef enum {
+	WEB_OPEN = 0,      /* next: the open of a new request */
+	WEB_SEND,          /* next: a sendfile record */
+	WEB_CLOSE,         /* next: the close */
+} WebPhase;
 
 struct PcsGen {
 	PcsGenConfig cfg;
@@ -92,6 +122,18 @@ struct PcsGen {
 	guint64      nr_scan_requests;
 	guint64      scan_acc;              /* Bresenham accumulator, always < slots - scans */
 	guint64      scan_next_page;
+
+	/* zipf table size: pages, or (web) small files */
+	guint64      nr_ranks;
+
+	/* web: file f < files is small, files + v is video v */
+	guint64     *web_bytes;             /* [files + large_files] sizes */
+	guint64     *video_pos;             /* [large_files] where the next viewer starts */
+	PcsRng       kind_rng;
+	WebPhase     web_phase;
+	guint32      web_file;              /* of the current request */
+	guint64      web_pos, web_end;      /* bytes left to send: [web_pos, web_end) */
+	gint64       web_t_ns;
 };
 
 static const char *const workload_names[PCS_GEN_COUNT] = {
@@ -99,6 +141,7 @@ static const char *const workload_names[PCS_GEN_COUNT] = {
 	[PCS_GEN_RAND] = "rand",
 	[PCS_GEN_ZIPF] = "zipf",
 	[PCS_GEN_SCAN_HOT] = "scan-hot",
+	[PCS_GEN_WEB] = "web",
 };
 
 /* Fills cfg with the defaults of workload w. Cannot fail. */
@@ -130,12 +173,26 @@ pcs_gen_config_init(PcsGenConfig *cfg, PcsGenWorkload w)
 		cfg->scan_pages = 4 * cfg->pages;
 		cfg->requests = 409600;
 		break;
+	case PCS_GEN_WEB:
+		/* 10000 files of median 7 KiB, mean about 20 KiB (200 MiB in all), and three
+		 * videos of 1-2 GiB taking 5% of the requests in 4 MiB segments. */
+		cfg->files = 10000;
+		cfg->alpha = 0.9;
+		cfg->request_bytes = 64u << 10;
+		cfg->file_bytes = 4096;
+		cfg->size_shape = 1.2;
+		cfg->max_file_bytes = 4u << 20;
+		cfg->large_files = 3;
+		cfg->large_bytes = G_GUINT64_CONSTANT (1) << 30;
+		cfg->large_share = 0.05;
+		cfg->segment_bytes = 4u << 20;
+		break;
 	default:
 		break;
 	}
 }
 
-/* "seq", "rand", "zipf", "scan-hot"; NULL for an out-of-range value. */
+/* "seq", "rand", "zipf", "scan-hot", "web"; NULL for an out-of-range value. */
 const char *
 pcs_gen_workload_name(PcsGenWorkload w)
 {
@@ -177,8 +234,50 @@ invalid(GError **error, const char *fmt, ...)
 static gboolean
 uses_zipf(const PcsGenConfig *cfg)
 {
-	return cfg->workload == PCS_GEN_ZIPF ||
+	return cfg->workload == PCS_GEN_ZIPF || cfg->workload == PCS_GEN_WEB ||
 	       (cfg->workload == PCS_GEN_SCAN_HOT && cfg->alpha > 0.0);
+}
+
+/* The web workload's own checks (see validate()). */
+static gboolean
+validate_web(const PcsGenConfig *cfg, GError **error)
+{
+	if (cfg->files < 1 || cfg->files > MAX_FILES)
+		return invalid(error, "files must be between 1 and %u, got %u", MAX_FILES,
+			       cfg->files);
+	if (!(cfg->alpha >= 0.0 && isfinite(cfg->alpha)))
+		return invalid(error, "alpha must be 0 (uniform) or positive for web, got %g",
+			       cfg->alpha);
+	if (cfg->write_ratio != 0.0)
+		return invalid(error, "web only reads (sendfile); the write ratio must be 0, "
+			       "got %g", cfg->write_ratio);
+	if (cfg->file_bytes < 1 || cfg->file_bytes > cfg->max_file_bytes)
+		return invalid(error, "the smallest file size must be between 1 byte and the "
+			       "largest (%" G_GUINT64_FORMAT "), got %" G_GUINT64_FORMAT,
+			       cfg->max_file_bytes, cfg->file_bytes);
+	if (cfg->max_file_bytes > MAX_REQUEST_BYTES)
+		return invalid(error, "the largest small file must be at most 1 GiB, got %"
+			       G_GUINT64_FORMAT " bytes", cfg->max_file_bytes);
+	if (!(cfg->size_shape >= 0.1 && cfg->size_shape <= 100.0))
+		return invalid(error, "the size shape must be between 0.1 and 100, got %g",
+			       cfg->size_shape);
+	if (!(cfg->large_share >= 0.0 && cfg->large_share <= 1.0))
+		return invalid(error, "the large-file share must be between 0 and 1, got %g",
+			       cfg->large_share);
+	if (cfg->large_share > 0.0 && cfg->large_files < 1)
+		return invalid(error, "a large-file share of %g needs at least one large file",
+			       cfg->large_share);
+	if (cfg->large_files > MAX_LARGE_FILES)
+		return invalid(error, "large files must be at most %u, got %u", MAX_LARGE_FILES,
+			       cfg->large_files);
+	if (cfg->large_files > 0 && (cfg->large_bytes < 1 || cfg->large_bytes > MAX_LARGE_BYTES))
+		return invalid(error, "the large-file size must be between 1 byte and 1 TiB, got %"
+			       G_GUINT64_FORMAT " bytes", cfg->large_bytes);
+	if (cfg->large_files > 0 && (cfg->segment_bytes < 1 ||
+				     cfg->segment_bytes > MAX_LARGE_BYTES))
+		return invalid(error, "the segment must be between 1 byte and 1 TiB, got %"
+			       G_GUINT64_FORMAT " bytes", cfg->segment_bytes);
+	return TRUE;
 }
 
 /* Checks everything pcs_gen_new() relies on; on failure sets error with a message that names
@@ -201,15 +300,17 @@ validate(const PcsGenConfig *cfg, GError **error)
 	if (!(cfg->write_ratio >= 0.0 && cfg->write_ratio <= 1.0))
 		return invalid(error, "write ratio must be between 0 and 1, got %g",
 			       cfg->write_ratio);
+	if (cfg->interval_ns > 0 && cfg->requests - 1 > (guint64) G_MAXINT64 / cfg->interval_ns)
+		return invalid(error, "%" G_GUINT64_FORMAT " requests %" G_GUINT64_FORMAT
+			       " ns apart do not fit in a 64-bit nanosecond clock",
+			       cfg->requests, cfg->interval_ns);
+	if (cfg->workload == PCS_GEN_WEB)
+		return validate_web(cfg, error);
 	if (cfg->files < 1 || cfg->files > cfg->pages)
 		return invalid(error, "files must be between 1 and the number of pages (%"
 			       G_GUINT64_FORMAT "), got %u", cfg->pages, cfg->files);
 	if (cfg->files > MAX_FILES)
 		return invalid(error, "files must be at most %u, got %u", MAX_FILES, cfg->files);
-	if (cfg->interval_ns > 0 && cfg->requests - 1 > (guint64) G_MAXINT64 / cfg->interval_ns)
-		return invalid(error, "%" G_GUINT64_FORMAT " requests %" G_GUINT64_FORMAT
-			       " ns apart do not fit in a 64-bit nanosecond clock",
-			       cfg->requests, cfg->interval_ns);
 	if (cfg->workload == PCS_GEN_ZIPF && !(cfg->alpha > 0.0 && isfinite(cfg->alpha)))
 		return invalid(error, "alpha must be a positive number for zipf, got %g", cfg->alpha);
 	if (cfg->workload == PCS_GEN_SCAN_HOT && !(cfg->alpha >= 0.0 && isfinite(cfg->alpha)))
@@ -284,20 +385,20 @@ zipf_weights(double *w, guint32 *primes, guint64 n, double alpha)
 static gboolean
 build_zipf(PcsGen *g, GError **error)
 {
-	guint64 n = g->cfg.pages, nr_guide = 1, i = 0;
+	guint64 n = g->nr_ranks, nr_guide = 1, i = 0;
 	PcsRng perm_rng;
 	double sum = 0.0, total;
 
 	while (nr_guide * 2 <= n)
 		nr_guide *= 2;
 	if (n > G_MAXSIZE / sizeof(double))
-		return invalid(error, "zipf: %" G_GUINT64_FORMAT " pages do not fit in memory", n);
+		return invalid(error, "zipf: %" G_GUINT64_FORMAT " ranks do not fit in memory", n);
 	g->cdf = g_try_new(double, n);
 	g->rank_page = g_try_new(guint32, n);
 	g->guide = g_try_new(guint32, nr_guide);
 	if (!g->cdf || !g->rank_page || !g->guide)
 		return invalid(error, "cannot allocate the zipf table for %" G_GUINT64_FORMAT
-			       " pages (%" G_GUINT64_FORMAT " MiB)", n, (n * 12 + nr_guide * 4) >> 20);
+			       " ranks (%" G_GUINT64_FORMAT " MiB)", n, (n * 12 + nr_guide * 4) >> 20);
 	g->nr_guide = nr_guide;
 
 	/* 1. (rank_page is the sieve's scratch until step 3) */
@@ -331,6 +432,64 @@ build_zipf(PcsGen *g, GError **error)
 	return TRUE;
 }
 
+/*
+ * A Pareto size: scale * u^(-1/shape) for u uniform in (0, 1], cut at max_bytes, at least 1.
+ * u = k / 2^52 with k in [1, 2^52], so u^(-1/shape) = k^(-1/shape) / 2^(-52/shape), two
+ * pcs_pow_neg() values and one division: IEEE basic operations only, the same bits
+ * everywhere (see rng.h). Cannot fail.
+ */
+static guint64
+pareto_bytes(PcsRng *r, guint64 scale, double shape, guint64 max_bytes)
+{
+	guint64 k = (pcs_rng_next(r) >> 12) + 1;
+	double inv = 1.0 / shape;
+	double factor = pcs_pow_neg(k, inv) / pcs_pow_neg(2, 52.0 * inv);
+	double bytes = pcs_fp_mul((double) scale, factor);
+
+	if (!(bytes < (double) max_bytes))
+		return max_bytes;
+	return MAX((guint64) bytes, 1);
+}
+
+/*
+ * web: interns "f0".. (small files) and "video0".. with their sizes, drawn from STREAM_SIZE
+ * in that order: the small files' Pareto sizes, then each video's large_bytes plus a uniform
+ * 0..large_bytes, in whole pages. Cannot fail.
+ */
+static void
+web_setup(PcsGen *g, PcsFileTable *files)
+{
+	const PcsGenConfig *cfg = &g->cfg;
+	guint64 nr = (guint64) cfg->files + cfg->large_files;
+	PcsRng size_rng;
+
+	pcs_rng_seed(&size_rng, cfg->seed, STREAM_SIZE);
+	pcs_rng_seed(&g->kind_rng, cfg->seed, STREAM_KIND);
+	g->file_ids = g_new(guint32, nr);
+	g->web_bytes = g_new(guint64, nr);
+	g->video_pos = g_new0(guint64, MAX(cfg->large_files, 1));
+	for (guint64 f = 0; f < nr; f++) {
+		char name[24];
+		int len;
+
+		if (f < cfg->files) {
+			len = g_snprintf(name, sizeof name, "f%" G_GUINT64_FORMAT, f);
+			g->web_bytes[f] = pareto_bytes(&size_rng, cfg->file_bytes, cfg->size_shape,
+						       cfg->max_file_bytes);
+		} else {
+			guint64 pages = (cfg->large_bytes + PCS_PAGE_SIZE - 1) / PCS_PAGE_SIZE;
+
+			len = g_snprintf(name, sizeof name, "video%" G_GUINT64_FORMAT,
+					 f - cfg->files);
+			pages += pcs_rng_below(&size_rng, pages + 1);
+			g->web_bytes[f] = pages * PCS_PAGE_SIZE;
+		}
+		g->file_ids[f] = pcs_files_intern(files, name, (gsize) len);
+		pcs_files_note_size(files, g->file_ids[f], g->web_bytes[f]);
+	}
+	g->web_phase = WEB_OPEN;
+}
+
 /* Builds a generator for cfg (copied), interning "f0".. and, for scan-hot, "scan" into files
  * and noting their sizes. Fails with PCS_OPTIONS_ERROR_INVALID on an impossible configuration
  * or when the zipf table cannot be allocated. */
@@ -348,6 +507,7 @@ pcs_gen_new(const PcsGenConfig *cfg, PcsFileTable *files, GError **error)
 
 	g = g_new0(PcsGen, 1);
 	g->cfg = *cfg;
+	g->nr_ranks = cfg->workload == PCS_GEN_WEB ? cfg->files : cfg->pages;
 	nr_files = cfg->files;
 	g->small_pages = cfg->pages / nr_files;
 	g->nr_big_files = cfg->pages % nr_files;
@@ -358,6 +518,10 @@ pcs_gen_new(const PcsGenConfig *cfg, PcsFileTable *files, GError **error)
 	if (uses_zipf(cfg) && !build_zipf(g, error)) {
 		pcs_gen_free(g);
 		return NULL;
+	}
+	if (cfg->workload == PCS_GEN_WEB) {
+		web_setup(g, files);
+		return g;
 	}
 
 	g->file_ids = g_new(guint32, nr_files + 1);
@@ -392,6 +556,8 @@ pcs_gen_free(PcsGen *g)
 	g_free(g->cdf);
 	g_free(g->rank_page);
 	g_free(g->guide);
+	g_free(g->web_bytes);
+	g_free(g->video_pos);
 	g_free(g);
 }
 
@@ -431,7 +597,7 @@ set_page(const PcsGen *g, guint64 page, PcsIoEvent *ev)
 static guint64
 sample_rank(PcsGen *g)
 {
-	guint64 n = g->cfg.pages, lo, hi, k;
+	guint64 n = g->nr_ranks, lo, hi, k;
 	double u = pcs_rng_double(&g->addr_rng), x = u * g->cdf[n - 1];
 
 	k = (guint64) (u * (double) g->nr_guide);   /* exact: a power-of-two scale */
@@ -502,6 +668,70 @@ next_scan(PcsGen *g, PcsIoEvent *ev)
 	g->scan_next_page += nr_pages;
 }
 
+/*
+ * web: the next record of the current request, or the open of the next one.
+ *   1. open: choose the file (a video with probability large_share, uniformly among them,
+ *      its next segment; else a small file by Zipf rank, all of it);
+ *   2. sendfile records of up to request_bytes until the range is sent;
+ *   3. close.
+ * FALSE when every request is closed.
+ */
+static gboolean
+next_web(PcsGen *g, PcsIoEvent *ev)
+{
+	const PcsGenConfig *cfg = &g->cfg;
+	guint64 i;
+
+	switch (g->web_phase) {
+	case WEB_OPEN:
+		/* 1. */
+		i = g->nr_emitted;
+		if (i >= cfg->requests)
+			return FALSE;
+		g->nr_emitted++;
+		g->web_t_ns = cfg->interval_ns ? (gint64) (i * cfg->interval_ns) : PCS_TIME_UNKNOWN;
+		if (cfg->large_share > 0.0 && pcs_rng_double(&g->kind_rng) < cfg->large_share) {
+			guint64 v = pcs_rng_below(&g->kind_rng, cfg->large_files);
+			guint64 size = g->web_bytes[cfg->files + v];
+
+			g->web_file = (guint32) (cfg->files + v);
+			g->web_pos = g->video_pos[v];
+			g->web_end = MIN(size, g->web_pos + cfg->segment_bytes);
+			g->video_pos[v] = g->web_end == size ? 0 : g->web_end;
+		} else {
+			g->web_file = (guint32) g->rank_page[sample_rank(g)];
+			g->web_pos = 0;
+			g->web_end = g->web_bytes[g->web_file];
+		}
+		ev->op = PCS_OP_OPEN;
+		ev->offset_bytes = PCS_NONE;
+		ev->len_bytes = PCS_NONE;
+		g->web_phase = WEB_SEND;
+		break;
+	case WEB_SEND:
+		/* 2. */
+		ev->op = PCS_OP_SENDFILE;
+		ev->offset_bytes = g->web_pos;
+		ev->len_bytes = MIN(cfg->request_bytes, g->web_end - g->web_pos);
+		g->web_pos += ev->len_bytes;
+		if (g->web_pos == g->web_end)
+			g->web_phase = WEB_CLOSE;
+		break;
+	case WEB_CLOSE:
+	default:
+		/* 3. */
+		ev->op = PCS_OP_CLOSE;
+		ev->offset_bytes = PCS_NONE;
+		ev->len_bytes = PCS_NONE;
+		g->web_phase = WEB_OPEN;
+		break;
+	}
+	ev->t_ns = g->web_t_ns;
+	ev->file = g->file_ids[g->web_file];
+	ev->stream = (guint32) ((g->nr_emitted - 1) % WEB_STREAMS);
+	return TRUE;
+}
+
 /* Fills ev with the next event; FALSE when the workload is complete. Cannot fail. */
 gboolean
 pcs_gen_next(PcsGen *g, PcsIoEvent *ev)
@@ -511,6 +741,11 @@ pcs_gen_next(PcsGen *g, PcsIoEvent *ev)
 
 	g_return_val_if_fail(g != NULL && ev != NULL, FALSE);
 
+	if (g->cfg.workload == PCS_GEN_WEB) {
+		memset(ev, 0, sizeof *ev);
+		ev->advice = PCS_ADVICE_NONE;
+		return next_web(g, ev);
+	}
 	i = g->nr_emitted;
 	if (i >= g->cfg.requests)
 		return FALSE;

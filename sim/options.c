@@ -82,6 +82,7 @@ static const char *const serve_choices[] = {
 	[PCS_SERVE_MMAP_WRITE] = "mmap-write",
 	[PCS_SERVE_SENDFILE] = "sendfile",
 	[PCS_SERVE_SENDFILE_SG] = "sendfile-sg",
+	[PCS_SERVE_SPLICE] = "splice",
 	[PCS_SERVE_DIRECT] = "direct",
 	NULL
 };
@@ -167,7 +168,7 @@ static const PcsParam params[] = {
 	/* serving (transfer.h) */
 	{ "serve", PCS_PARAM_ENUM, offsetof (PcsConfig, serve), sizeof (guint32),
 	  "trace", 0, PCS_SERVE_COUNT - 1, serve_choices,
-	  "trace|read-write|mmap-write|sendfile|sendfile-sg|direct",
+	  "trace|read-write|mmap-write|sendfile|sendfile-sg|splice|direct",
 	  "count copies and switches as if reads were served this way (trace: as recorded; "
 	  "direct also bypasses the cache)" },
 	{ NULL, 0, 0, 0, NULL, 0, 0, NULL, NULL, NULL }

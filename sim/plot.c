@@ -16,6 +16,8 @@
  *      timeline draws interval_hit_ratio and hit_ratio, lists every gauge column of the
  *      statistics table that the data has (active_pages, inactive_pages, ..., and any gauge
  *      added later, such as dirty pages).
+ *    - copybench: a bar of "mb_per_s" per "method" (x, category indices in the order of the
+ *      rows) and "socket" (one series each); a method that was unavailable has no bar.
  * 2. The script written next to the data starts with the variables, then the text of
  *    plots/KIND.gp, so `cd DIR && gnuplot NAME.gp` draws the same image again, and the user
  *    can edit it. The shipped scripts default every variable, so they also run alone:
@@ -42,7 +44,7 @@
 G_DEFINE_QUARK (pcs-plot-error-quark, pcs_plot_error)
 
 static const char *const kind_names[PCS_PLOT_KIND_COUNT] = {
-	"mrc", "heatmap", "timeline", "lists",
+	"mrc", "heatmap", "timeline", "lists", "copybench",
 };
 
 const char *
@@ -62,7 +64,7 @@ pcs_plot_kind_parse(const char *text, PcsPlotKind *kind, GError **error)
 		}
 	}
 	g_set_error(error, PCS_PLOT_ERROR, PCS_PLOT_ERROR_DATA,
-		    "--kind: expected mrc, heatmap, timeline or lists, got '%s'", text);
+		    "--kind: expected mrc, heatmap, timeline, lists or copybench, got '%s'", text);
 	return FALSE;
 }
 
@@ -400,6 +402,37 @@ derive(const PcsTable *t, PcsPlotKind kind, GString *csv, GString *vars, GError 
 		set_var(vars, "ycols", cols->str);
 		g_string_free(cols, TRUE);
 		time_axis(t, vars);
+		break;
+	}
+	case PCS_PLOT_COPYBENCH: {
+		g_autoptr(GPtrArray) methods = NULL, sockets = NULL;
+		GString *titles = g_string_new(NULL);
+		gint mc, sc;
+
+		if (!need_column(t, "method", kind, error) ||
+		    !need_column(t, "socket", kind, error) ||
+		    !need_column(t, "mb_per_s", kind, error)) {
+			g_string_free(titles, TRUE);
+			return FALSE;
+		}
+		mc = pcs_table_column(t, "method");
+		sc = pcs_table_column(t, "socket");
+		methods = distinct_values(t, (guint) mc);
+		sockets = distinct_values(t, (guint) sc);
+		for (guint r = 0; r < t->rows->len; r++)
+			g_ptr_array_add(extra, g_strdup_printf("%u,%u",
+				index_of(methods, pcs_table_get(t, r, (guint) mc)),
+				index_of(sockets, pcs_table_get(t, r, (guint) sc)) + 1));
+		for (guint i = 0; i < sockets->len; i++)
+			g_string_append_printf(titles, "%s%s", i ? " " : "",
+					       (char *) g_ptr_array_index(sockets, i));
+		g_strdelimit(titles->str, "'\"", '_');
+		extra_names = "x_index,series";
+		append_tics(vars, "xtics_spec", "method", methods);
+		g_string_append_printf(vars, "nx = %u\nnseries = %u\n", methods->len, sockets->len);
+		set_var(vars, "titles", titles->str);
+		set_var(vars, "ycol", "mb_per_s");
+		g_string_free(titles, TRUE);
 		break;
 	}
 	default:

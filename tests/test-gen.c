@@ -32,19 +32,21 @@ gen_all(const PcsGenConfig *cfg, PcsFileTable *files, guint64 *n_out)
 	g_autoptr(PcsFileTable) own = files ? NULL : pcs_files_new();
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcsGen) g = pcs_gen_new(cfg, files ? files : own, &error);
-	PcsIoEvent *evs, ev;
-	guint64 n = 0;
+	GArray *evs;
+	PcsIoEvent ev;
 
 	if (!g)
 		fail_msg("pcs_gen_new: %s", error->message);
-	evs = g_new(PcsIoEvent, cfg->requests);
+	evs = g_array_sized_new(FALSE, FALSE, sizeof(PcsIoEvent), (guint) MIN(cfg->requests,
+									       1u << 20));
 	while (pcs_gen_next(g, &ev)) {
-		assert_true(n < cfg->requests);
-		evs[n++] = ev;
+		/* one event per request, but web's open, sendfile..., close */
+		assert_true(cfg->workload == PCS_GEN_WEB || evs->len < cfg->requests);
+		g_array_append_val(evs, ev);
 	}
 	assert_false(pcs_gen_next(g, &ev));  /* stays finished */
-	*n_out = n;
-	return evs;
+	*n_out = evs->len;
+	return (PcsIoEvent *) g_array_free(evs, FALSE);
 }
 
 /* sha256 of the events' fields, little-endian, in order. Caller frees. */
@@ -246,8 +248,9 @@ test_gen_defaults(void **state G_GNUC_UNUSED)
 		assert_int_equal(cfg.workload, w);
 		assert_true(cfg.seed == 1);
 		assert_true(cfg.pages == 25600);
-		assert_true(cfg.request_bytes == 4096);
-		assert_int_equal(cfg.files, 1);
+		/* web: 64 KiB sendfile records over 10000 files */
+		assert_true(cfg.request_bytes == (w == PCS_GEN_WEB ? 65536 : 4096));
+		assert_int_equal(cfg.files, w == PCS_GEN_WEB ? 10000 : 1);
 		assert_true(cfg.interval_ns == 1000000);
 		assert_true(cfg.write_ratio == 0.0);
 		/* every default configuration is valid */
@@ -280,6 +283,16 @@ small_config(PcsGenConfig *cfg, PcsGenWorkload w)
 	cfg->seed = 42;
 	if (w == PCS_GEN_SCAN_HOT)
 		cfg->scan_pages = 800;
+	if (w == PCS_GEN_WEB) {
+		/* 50 files, two videos of 1-2 MiB streamed in 256 KiB segments by 10% */
+		cfg->files = 50;
+		cfg->write_ratio = 0.0;
+		cfg->large_files = 2;
+		cfg->large_bytes = 1u << 20;
+		cfg->segment_bytes = 256u << 10;
+		cfg->large_share = 0.1;
+		cfg->request_bytes = 16u << 10;
+	}
 }
 
 static void
@@ -295,8 +308,11 @@ test_gen_determinism(void **state G_GNUC_UNUSED)
 		b = gen_all(&cfg, NULL, &n2);
 		cfg.seed = 43;
 		c = gen_all(&cfg, NULL, &n3);
-		assert_true(n1 == cfg.requests && n2 == n1 && n3 == n1);
+		assert_true(n1 == cfg.requests || w == PCS_GEN_WEB);
+		assert_true(n2 == n1);
 		assert_true(same_events(a, b, n1));
+		if (n3 != n1)
+			continue;   /* web: another seed, other sizes, another count: differs */
 		/* seq draws only the read/write choice from the seed; it differs too */
 		assert_false(same_events(a, c, n1));
 	}
@@ -310,6 +326,7 @@ test_gen_golden(void **state G_GNUC_UNUSED)
 		[PCS_GEN_RAND] = "148a2b57fe49808c2f8153749217260364915456497b40483b239f3f151733e5",
 		[PCS_GEN_ZIPF] = "035a927631bc15477354d42b312c7b826a8a5698912a76ca657b962f2082e4e0",
 		[PCS_GEN_SCAN_HOT] = "bcb2e90644c32640d8e588f75baf816d0c8f5d1a7d3aed84ca4b8d21bbc3a4ce",
+		[PCS_GEN_WEB] = "2172adc32419f2f087b2dc911c65e82f46ce8bd57c923d290aeae2b4c0aefb4d",
 	};
 
 	int nr_wrong = 0;
@@ -718,6 +735,156 @@ test_gen_scan_hot_spread(void **state G_GNUC_UNUSED)
 
 /* ---- validation --------------------------------------------------------------------- */
 
+/* web: each request is open, sendfile records that cover the file (or the video's next
+ * segment) in order, close, on one file and one stream; small sizes within their bounds; the
+ * video share within 5 standard deviations of a binomial count. */
+static void
+test_gen_web_requests(void **state G_GNUC_UNUSED)
+{
+	PcsGenConfig cfg;
+	g_autoptr(PcsFileTable) files = pcs_files_new();
+	g_autofree PcsIoEvent *evs = NULL;
+	g_autofree guint64 *video_next = NULL;
+	guint64 n, i = 0, nr_requests = 0, nr_video = 0;
+	double mean, sd;
+
+	small_config(&cfg, PCS_GEN_WEB);
+	cfg.requests = 20000;
+	evs = gen_all(&cfg, files, &n);
+	video_next = g_new0(guint64, cfg.large_files);
+	assert_int_equal(pcs_files_count(files), cfg.files + cfg.large_files);
+	while (i < n) {
+		const PcsIoEvent *open = &evs[i];
+		const char *name = pcs_files_name(files, open->file);
+		guint64 size = pcs_files_size(files, open->file), pos, start;
+		gboolean video = g_str_has_prefix(name, "video");
+
+		assert_int_equal(open->op, PCS_OP_OPEN);
+		assert_true(open->offset_bytes == PCS_NONE && open->len_bytes == PCS_NONE);
+		assert_int_equal(open->stream, nr_requests % 64);
+		assert_true(open->t_ns == (gint64) (nr_requests * cfg.interval_ns));
+		if (video) {
+			guint v = (guint) g_ascii_strtoull(name + 5, NULL, 10);
+
+			assert_true(v < cfg.large_files);
+			assert_true(size >= cfg.large_bytes && size <= 2 * cfg.large_bytes + 4096);
+			assert_true(size % 4096 == 0);
+			start = video_next[v];
+			nr_video++;
+		} else {
+			assert_true(size >= cfg.file_bytes && size <= cfg.max_file_bytes);
+			start = 0;
+		}
+		pos = start;
+		for (i++; i < n && evs[i].op == PCS_OP_SENDFILE; i++) {
+			assert_int_equal(evs[i].file, open->file);
+			assert_int_equal(evs[i].stream, open->stream);
+			assert_true(evs[i].t_ns == open->t_ns);
+			assert_true(evs[i].offset_bytes == pos);
+			assert_true(evs[i].len_bytes >= 1 && evs[i].len_bytes <= cfg.request_bytes);
+			pos += evs[i].len_bytes;
+		}
+		assert_true(pos > start);
+		if (video) {
+			guint v = (guint) g_ascii_strtoull(name + 5, NULL, 10);
+
+			assert_true(pos == MIN(size, start + cfg.segment_bytes));
+			video_next[v] = pos == size ? 0 : pos;
+		} else {
+			assert_true(pos == size);       /* the whole file */
+		}
+		assert_true(i < n);
+		assert_int_equal(evs[i].op, PCS_OP_CLOSE);
+		assert_int_equal(evs[i].file, open->file);
+		assert_int_equal(evs[i].stream, open->stream);
+		i++;
+		nr_requests++;
+	}
+	assert_true(nr_requests == cfg.requests);
+	mean = cfg.requests * cfg.large_share;
+	sd = sqrt(mean * (1 - cfg.large_share));
+	assert_true(fabs((double) nr_video - mean) < 5 * sd);
+}
+
+/* web: the videos draw from their own stream, so the small files' requests are the same
+ * sequence with a large-file share of 0.1 and of 0. */
+static void
+test_gen_web_share_keeps_small_files(void **state G_GNUC_UNUSED)
+{
+	PcsGenConfig cfg;
+	g_autofree PcsIoEvent *a = NULL, *b = NULL;
+	g_autoptr(GArray) sa = g_array_new(FALSE, FALSE, sizeof(guint32));
+	g_autoptr(GArray) sb = g_array_new(FALSE, FALSE, sizeof(guint32));
+	guint64 na, nb;
+
+	small_config(&cfg, PCS_GEN_WEB);
+	a = gen_all(&cfg, NULL, &na);
+	cfg.large_share = 0.0;
+	b = gen_all(&cfg, NULL, &nb);
+	/* file ids: f0..f49 are interned first, 0..49, in both */
+	for (guint64 i = 0; i < na; i++)
+		if (a[i].op == PCS_OP_OPEN && a[i].file < cfg.files)
+			g_array_append_val(sa, a[i].file);
+	for (guint64 i = 0; i < nb; i++)
+		if (b[i].op == PCS_OP_OPEN)
+			g_array_append_val(sb, b[i].file);
+	assert_true(sa->len < sb->len && sa->len > cfg.requests / 2);
+	assert_memory_equal(sa->data, sb->data, sa->len * sizeof(guint32));
+}
+
+/* web: its own refusals, with the messages that name the value. */
+static void
+test_gen_web_invalid(void **state G_GNUC_UNUSED)
+{
+	static const struct {
+		const char *field;
+		double value;
+		const char *message;
+	} cases[] = {
+		{ "files", 0, "files must be between 1 and 1048576, got 0" },
+		{ "write_ratio", 0.5, "web only reads (sendfile); the write ratio must be 0, got 0.5" },
+		{ "alpha", -1, "alpha must be 0 (uniform) or positive for web, got -1" },
+		{ "file_bytes", 0, "the smallest file size must be between 1 byte and the largest "
+		  "(4194304), got 0" },
+		{ "size_shape", 0.05, "the size shape must be between 0.1 and 100, got 0.05" },
+		{ "large_share", 1.5, "the large-file share must be between 0 and 1, got 1.5" },
+		{ "large_files", 0, "a large-file share of 0.05 needs at least one large file" },
+		{ "segment_bytes", 0, "the segment must be between 1 byte and 1 TiB, got 0 bytes" },
+	};
+
+	for (gsize k = 0; k < G_N_ELEMENTS(cases); k++) {
+		PcsGenConfig cfg;
+		g_autoptr(PcsFileTable) files = pcs_files_new();
+		g_autoptr(GError) error = NULL;
+		const char *f = cases[k].field;
+		double v = cases[k].value;
+
+		pcs_gen_config_init(&cfg, PCS_GEN_WEB);
+		if (strcmp(f, "files") == 0)
+			cfg.files = (guint32) v;
+		else if (strcmp(f, "write_ratio") == 0)
+			cfg.write_ratio = v;
+		else if (strcmp(f, "alpha") == 0)
+			cfg.alpha = v;
+		else if (strcmp(f, "file_bytes") == 0)
+			cfg.file_bytes = (guint64) v;
+		else if (strcmp(f, "size_shape") == 0)
+			cfg.size_shape = v;
+		else if (strcmp(f, "large_share") == 0)
+			cfg.large_share = v;
+		else if (strcmp(f, "large_files") == 0)
+			cfg.large_files = (guint32) v;
+		else if (strcmp(f, "segment_bytes") == 0)
+			cfg.segment_bytes = (guint64) v;
+		else
+			fail_msg("bad field %s", f);
+		assert_null(pcs_gen_new(&cfg, files, &error));
+		assert_true(g_error_matches(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID));
+		assert_string_equal(error->message, cases[k].message);
+		assert_int_equal(pcs_files_count(files), 0);
+	}
+}
+
 static void
 test_gen_invalid(void **state G_GNUC_UNUSED)
 {
@@ -819,6 +986,9 @@ main(void)
 		cmocka_unit_test(test_gen_scan_hot),
 		cmocka_unit_test(test_gen_scan_hot_spread),
 		cmocka_unit_test(test_gen_invalid),
+		cmocka_unit_test(test_gen_web_requests),
+		cmocka_unit_test(test_gen_web_share_keeps_small_files),
+		cmocka_unit_test(test_gen_web_invalid),
 	};
 
 	return cmocka_run_group_tests_name("/gen", tests, NULL, NULL);

@@ -1,12 +1,13 @@
 /*
  * plot.h - plots of pcsim's CSV results with gnuplot: the only module that knows gnuplot.
  *
- * Four kinds, one script each in plots/ (installed in $(pkgdatadir)):
+ * Five kinds, one script each in plots/ (installed in $(pkgdatadir)):
  *   mrc       hit ratio against cache size, one line per combination of the other
  *             parameters that vary (sweep results, --mrc curves)
  *   heatmap   hit ratio over two parameters (the first two that vary besides none)
  *   timeline  hit ratio (interval and cumulative) over time or requests
  *   lists     active, inactive pages and every other page gauge over time
+ *   copybench throughput of each transfer method, a bar per socket kind (pcsim copybench)
  * The scripts read the data by column name. pcsim writes a data CSV for them (the input's
  * columns plus "series", and "x_index"/"y_index" for heatmaps), the script with its
  * variables set at the top (so `gnuplot NAME.gp` redraws it), and runs gnuplot from PATH
@@ -35,10 +36,11 @@ typedef enum {
 	PCS_PLOT_HEATMAP,
 	PCS_PLOT_TIMELINE,
 	PCS_PLOT_LISTS,
+	PCS_PLOT_COPYBENCH,
 	PCS_PLOT_KIND_COUNT
 } PcsPlotKind;
 
-/* "mrc", "heatmap", "timeline", "lists". */
+/* "mrc", "heatmap", "timeline", "lists", "copybench". */
 const char *pcs_plot_kind_name(PcsPlotKind kind);
 /* Fails with PCS_PLOT_ERROR_DATA naming the kinds. */
 gboolean pcs_plot_kind_parse(const char *text, PcsPlotKind *kind, GError **error);

@@ -30,6 +30,7 @@ int pcs_cmd_merge(int argc, char **argv);
 int pcs_cmd_plot(int argc, char **argv);
 int pcs_cmd_fidelity(int argc, char **argv);
 int pcs_cmd_verify(int argc, char **argv);
+int pcs_cmd_copybench(int argc, char **argv);     /* copybench.c */
 
 /* Time series of a replay (sim/cli/plot.c): --interval, --timeline FILE, --timeline-format,
  * --plot DIR. new() sets *out to NULL when none is asked, and fails (usage error) on a bad

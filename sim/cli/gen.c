@@ -4,9 +4,12 @@
  *   pcsim gen WORKLOAD [--seed N] [--requests N] [--pages N | --size SIZE]
  *             [--scan SIZE | --scan-pages N] [--alpha X] [--request-size SIZE]
  *             [--write-ratio X] [--files N] [--interval DURATION]
+ *             [--file-size SIZE] [--size-shape X] [--max-file-size SIZE]
+ *             [--large-files N] [--large-share X] [--segment SIZE]
  *             [--to pcsim-text|pcsim-bin] -o FILE
  *
- * WORKLOAD is seq, rand, zipf or scan-hot (sim/gen.c describes each; docs/gen.md has the
+ * WORKLOAD is seq, rand, zipf, scan-hot or web (for web, --size is the size of the large
+ * files, each SIZE to 2 x SIZE, and --request-size the bytes of each sendfile record); (sim/gen.c describes each; docs/gen.md has the
  * defaults and examples). Options left out keep the workload's defaults from
  * pcs_gen_config_init(), so `pcsim gen zipf -o z.pcsb` is a complete command.
  *
@@ -40,6 +43,7 @@
 typedef struct {
 	char *seed, *requests, *pages, *size, *scan, *scan_pages, *alpha;
 	char *request_size, *write_ratio, *files, *interval, *to, *output;
+	char *file_size, *size_shape, *max_file_size, *large_files, *large_share, *segment;
 } GenArgs;
 
 static void
@@ -47,7 +51,9 @@ gen_args_clear(GenArgs *a)
 {
 	char **fields[] = { &a->seed, &a->requests, &a->pages, &a->size, &a->scan,
 			    &a->scan_pages, &a->alpha, &a->request_size, &a->write_ratio,
-			    &a->files, &a->interval, &a->to, &a->output };
+			    &a->files, &a->interval, &a->to, &a->output, &a->file_size,
+			    &a->size_shape, &a->max_file_size, &a->large_files, &a->large_share,
+			    &a->segment };
 
 	for (gsize i = 0; i < G_N_ELEMENTS(fields); i++)
 		g_clear_pointer(fields[i], g_free);
@@ -89,6 +95,68 @@ parse_u64(const char *option, const char *text,
 	return TRUE;
 }
 
+/* A count that fits 32 bits (the error names the option). */
+static gboolean
+parse_u32(const char *option, const char *text, guint32 *out, GError **error)
+{
+	guint64 v = 0;
+
+	if (!text)
+		return TRUE;
+	if (!parse_u64(option, text, pcs_parse_count, &v, error))
+		return FALSE;
+	if (v > G_MAXUINT32) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			    "--%s: at most %u, got '%s'", option, G_MAXUINT32, text);
+		return FALSE;
+	}
+	*out = (guint32) v;
+	return TRUE;
+}
+
+/* The options of web: --size is the large files' size; the working-set and scan options do
+ * not apply. FALSE, error set naming the option, otherwise as apply_args(). */
+static gboolean
+apply_web_args(const GenArgs *a, PcsGenConfig *cfg, GError **error)
+{
+	if (a->pages || a->scan || a->scan_pages) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			    "--%s does not apply to web (--files, --file-size and --size set "
+			    "its files)", a->pages ? "pages" : a->scan ? "scan" : "scan-pages");
+		return FALSE;
+	}
+	if (!parse_u64("seed", a->seed, pcs_parse_count, &cfg->seed, error) ||
+	    !parse_u64("requests", a->requests, pcs_parse_count, &cfg->requests, error) ||
+	    !parse_u64("size", a->size, pcs_parse_size, &cfg->large_bytes, error) ||
+	    !parse_u64("request-size", a->request_size, pcs_parse_size, &cfg->request_bytes,
+		       error) ||
+	    !parse_u64("interval", a->interval, pcs_parse_duration, &cfg->interval_ns, error) ||
+	    !parse_u64("file-size", a->file_size, pcs_parse_size, &cfg->file_bytes, error) ||
+	    !parse_u64("max-file-size", a->max_file_size, pcs_parse_size, &cfg->max_file_bytes,
+		       error) ||
+	    !parse_u64("segment", a->segment, pcs_parse_size, &cfg->segment_bytes, error) ||
+	    !parse_u32("files", a->files, &cfg->files, error) ||
+	    !parse_u32("large-files", a->large_files, &cfg->large_files, error))
+		return FALSE;
+	if (a->alpha && !parse_real(a->alpha, &cfg->alpha, error)) {
+		g_prefix_error(error, "--alpha: ");
+		return FALSE;
+	}
+	if (a->write_ratio && !parse_real(a->write_ratio, &cfg->write_ratio, error)) {
+		g_prefix_error(error, "--write-ratio: ");
+		return FALSE;
+	}
+	if (a->size_shape && !parse_real(a->size_shape, &cfg->size_shape, error)) {
+		g_prefix_error(error, "--size-shape: ");
+		return FALSE;
+	}
+	if (a->large_share && !parse_real(a->large_share, &cfg->large_share, error)) {
+		g_prefix_error(error, "--large-share: ");
+		return FALSE;
+	}
+	return TRUE;
+}
+
 /*
  * Applies the options to cfg, which holds the workload's defaults. FALSE, error set with a
  * message that starts with the option's name, when a value does not parse or two options say
@@ -101,6 +169,15 @@ apply_args(const GenArgs *a, PcsGenConfig *cfg, GError **error)
 {
 	guint64 size_bytes = 0, v = 0;
 
+	if (cfg->workload == PCS_GEN_WEB)
+		return apply_web_args(a, cfg, error);
+	if (a->file_size || a->size_shape || a->max_file_size || a->large_files ||
+	    a->large_share || a->segment) {
+		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
+			    "--file-size, --size-shape, --max-file-size, --large-files, "
+			    "--large-share and --segment apply to web only");
+		return FALSE;
+	}
 	if (a->pages && a->size) {
 		g_set_error(error, PCS_OPTIONS_ERROR, PCS_OPTIONS_ERROR_INVALID,
 			    "--pages and --size both set the working set; give one of them");
@@ -215,6 +292,21 @@ pcs_cmd_gen(int argc, char **argv)
 		  "spread the working set over N files f0, f1, ... (default 1)", "N" },
 		{ "interval", 0, 0, G_OPTION_ARG_STRING, &a.interval,
 		  "time between requests (default 1ms; 0: no timestamps)", "DURATION" },
+		{ "file-size", 0, 0, G_OPTION_ARG_STRING, &a.file_size,
+		  "web: the smallest file, the scale of the Pareto sizes (default 4K)", "SIZE" },
+		{ "size-shape", 0, 0, G_OPTION_ARG_STRING, &a.size_shape,
+		  "web: Pareto shape of the file sizes, 0.1..100; smaller is heavier (default 1.2)",
+		  "X" },
+		{ "max-file-size", 0, 0, G_OPTION_ARG_STRING, &a.max_file_size,
+		  "web: file sizes are cut here (default 4M)", "SIZE" },
+		{ "large-files", 0, 0, G_OPTION_ARG_STRING, &a.large_files,
+		  "web: large files streamed like videos, each --size to 2 x --size (default 3 of "
+		  "1G)", "N" },
+		{ "large-share", 0, 0, G_OPTION_ARG_STRING, &a.large_share,
+		  "web: fraction of requests that stream a large file (default 0.05)", "X" },
+		{ "segment", 0, 0, G_OPTION_ARG_STRING, &a.segment,
+		  "web: bytes one large-file request streams, from where the last stopped "
+		  "(default 4M)", "SIZE" },
 		{ "to", 0, 0, G_OPTION_ARG_STRING, &a.to,
 		  "output format: pcsim-bin (default) or pcsim-text (default for -o -)", "NAME" },
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output,
@@ -237,19 +329,19 @@ pcs_cmd_gen(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		args[i] = g_strdup(argv[i]);
 	g_option_context_add_main_entries(ctx, entries, NULL);
-	g_option_context_set_summary(ctx, "Workloads: seq, rand, zipf, scan-hot "
+	g_option_context_set_summary(ctx, "Workloads: seq, rand, zipf, scan-hot, web "
 				     "(see docs/gen.md).");
 	if (!g_option_context_parse_strv(ctx, &args, &error)) {
 		pcs_cli_error("gen", "%s", error->message);
 		goto out;
 	}
 	if (g_strv_length(args) != 2) {
-		pcs_cli_error("gen", "expected one WORKLOAD (seq, rand, zipf or scan-hot)%s",
+		pcs_cli_error("gen", "expected one WORKLOAD (seq, rand, zipf, scan-hot or web)%s",
 			      g_strv_length(args) > 2 ? ", got more" : "");
 		goto out;
 	}
 	if (!pcs_gen_workload_from_name(args[1], &w)) {
-		pcs_cli_error("gen", "unknown workload '%s' (expected seq, rand, zipf or scan-hot)",
+		pcs_cli_error("gen", "unknown workload '%s' (expected seq, rand, zipf, scan-hot or web)",
 			      args[1]);
 		goto out;
 	}

@@ -7,7 +7,9 @@
  *   pcsim sweep TRACE... --set NAME=VALUES...   a parameter grid, in parallel
  *   pcsim merge RESULTS...                     per-job sweep results into one file
  *   pcsim plot RESULTS --kind KIND -o FILE     gnuplot plots of results and time series
+ *   pcsim fidelity FILE_TRACE BLOCK_TRACE     predicted against recorded device I/O
  *   pcsim verify --device FILE                 what a device left by a run holds
+ *   pcsim copybench [--size 1G] [--cold]       send a real file to a socket by every method
  *
  * Only main() exits; each subcommand returns 0, 1 (runtime failure) or 2 (usage error).
  */
@@ -27,7 +29,7 @@ typedef struct {
 
 static const PcsCommand commands[] = {
 	{ "replay", pcs_cmd_replay, "replay traces through the page-cache model, print statistics" },
-	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot)" },
+	{ "gen", pcs_cmd_gen, "write a deterministic synthetic trace (seq, rand, zipf, scan-hot, web)" },
 	{ "trace", pcs_cmd_trace, "look at and convert traces (info, cat, convert, formats)" },
 	{ "sweep", pcs_cmd_sweep, "replay a parameter grid in parallel (JSON Lines/CSV, --mrc)" },
 	{ "merge", pcs_cmd_merge, "combine per-job sweep results (--job-index) into one file" },
@@ -35,6 +37,8 @@ static const PcsCommand commands[] = {
 	{ "fidelity", pcs_cmd_fidelity, "compare a file trace's predicted device I/O with its "
 	  "block trace" },
 	{ "verify", pcs_cmd_verify, "check a device left by 'pcsim replay --device FILE'" },
+	{ "copybench", pcs_cmd_copybench, "measure read+write, mmap, sendfile, splice, O_DIRECT "
+	  "to a socket" },
 	{ NULL, NULL, NULL },
 };
 
@@ -43,7 +47,7 @@ usage(FILE *out)
 {
 	fprintf(out, "usage: pcsim COMMAND [ARGS...]\n\ncommands:\n");
 	for (const PcsCommand *c = commands; c->name; c++)
-		fprintf(out, "  %-8s %s\n", c->name, c->summary);
+		fprintf(out, "  %-10s %s\n", c->name, c->summary);
 	fprintf(out, "\n'pcsim COMMAND --help' describes a command's options.\n");
 }
 
