@@ -18,6 +18,7 @@
  *      added later, such as dirty pages).
  *    - copybench: a bar of "mb_per_s" per "method" (x, category indices in the order of the
  *      rows) and "socket" (one series each); a method that was unavailable has no bar.
+ *    - fidelity: x "time_s", two steps "recorded_read_bytes" and "predicted_read_bytes".
  * 2. The script written next to the data starts with the variables, then the text of
  *    plots/KIND.gp, so `cd DIR && gnuplot NAME.gp` draws the same image again, and the user
  *    can edit it. The shipped scripts default every variable, so they also run alone:
@@ -44,7 +45,7 @@
 G_DEFINE_QUARK (pcs-plot-error-quark, pcs_plot_error)
 
 static const char *const kind_names[PCS_PLOT_KIND_COUNT] = {
-	"mrc", "heatmap", "timeline", "lists", "copybench",
+	"mrc", "heatmap", "timeline", "lists", "copybench", "fidelity",
 };
 
 const char *
@@ -64,7 +65,8 @@ pcs_plot_kind_parse(const char *text, PcsPlotKind *kind, GError **error)
 		}
 	}
 	g_set_error(error, PCS_PLOT_ERROR, PCS_PLOT_ERROR_DATA,
-		    "--kind: expected mrc, heatmap, timeline, lists or copybench, got '%s'", text);
+		    "--kind: expected mrc, heatmap, timeline, lists, copybench or fidelity, got '%s'",
+		    text);
 	return FALSE;
 }
 
@@ -435,6 +437,12 @@ derive(const PcsTable *t, PcsPlotKind kind, GString *csv, GString *vars, GError 
 		g_string_free(titles, TRUE);
 		break;
 	}
+	case PCS_PLOT_FIDELITY:
+		if (!need_column(t, "time_s", kind, error) ||
+		    !need_column(t, "recorded_read_bytes", kind, error) ||
+		    !need_column(t, "predicted_read_bytes", kind, error))
+			return FALSE;
+		break;
 	default:
 		g_return_val_if_reached (FALSE);
 	}

@@ -817,8 +817,12 @@ if [ -f "$fid/tar_extract.strace.zst" ]; then
 	is "sqlite_build: metadata read bytes recorded, not predicted" \
 		"$(jget rows.7.name)/$(jget rows.7.recorded)/$(jget rows.7.predicted)" \
 		"metadata read bytes/20480/null"
-	expect_exit 0 "fidelity normal table" fidelity "$fid/tar_extract.strace.zst" \
-		"$fid/tar_extract.blkparse.txt.zst" "${host[@]}" "${sys[@]}"
+	expect_exit 0 "fidelity normal table, --series" fidelity "$fid/tar_extract.strace.zst" \
+		"$fid/tar_extract.blkparse.txt.zst" "${host[@]}" "${sys[@]}" --series fid.csv
+	is "--series: header" "$(head -n 1 fid.csv)" \
+		time_s,recorded_read_bytes,predicted_read_bytes
+	is "--series: both end at the bytes read" "$(tail -n 1 fid.csv | cut -d, -f2-)" \
+		16900096,16900096
 	check "fidelity table: metadata reported apart" grep -q '^metadata reads (I/Os) .*(not seen)' out
 	expect_exit 1 "fidelity: the traces swapped" fidelity "$fid/tar_extract.blkparse.txt.zst" \
 		"$fid/tar_extract.strace.zst"

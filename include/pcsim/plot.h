@@ -8,6 +8,7 @@
  *   timeline  hit ratio (interval and cumulative) over time or requests
  *   lists     active, inactive pages and every other page gauge over time
  *   copybench throughput of each transfer method, a bar per socket kind (pcsim copybench)
+ *   fidelity  cumulative device read bytes over time, recorded and predicted (pcsim fidelity)
  * The scripts read the data by column name. pcsim writes a data CSV for them (the input's
  * columns plus "series", and "x_index"/"y_index" for heatmaps), the script with its
  * variables set at the top (so `gnuplot NAME.gp` redraws it), and runs gnuplot from PATH
@@ -37,10 +38,11 @@ typedef enum {
 	PCS_PLOT_TIMELINE,
 	PCS_PLOT_LISTS,
 	PCS_PLOT_COPYBENCH,
+	PCS_PLOT_FIDELITY,
 	PCS_PLOT_KIND_COUNT
 } PcsPlotKind;
 
-/* "mrc", "heatmap", "timeline", "lists", "copybench". */
+/* "mrc", "heatmap", "timeline", "lists", "copybench", "fidelity". */
 const char *pcs_plot_kind_name(PcsPlotKind kind);
 /* Fails with PCS_PLOT_ERROR_DATA naming the kinds. */
 gboolean pcs_plot_kind_parse(const char *text, PcsPlotKind *kind, GError **error);

@@ -12,7 +12,8 @@
  *      with every mapped page touched gives the upper bound (strace cannot see the touches);
  *   4. the table: truth, prediction, relative error; metadata apart (the file level cannot
  *      see it); mapped files listed. Normal, JSON (one line) or CSV; --series writes the
- *      cumulative read bytes over time, recorded and predicted, as CSV (for plots).
+ *      cumulative read bytes over time, recorded and predicted, as CSV, and --plot draws
+ *      them (plots/fidelity.gp).
  *
  * What it cannot tell: writeback timing (the recording may end with dirty data in memory:
  * --no-final-sync then matches better), metadata and journal I/O, and files outside the
@@ -26,6 +27,8 @@
 #include <pcsim/cache.h>
 #include <pcsim/config.h>
 #include <pcsim/fidelity.h>
+#include <pcsim/plot.h>
+#include <pcsim/table.h>
 #include <pcsim/replay.h>
 #include <pcsim/report.h>
 
@@ -270,7 +273,7 @@ pcs_cmd_fidelity(int argc, char **argv)
 {
 	PcsConfig cfg;
 	struct {
-		char *output, *output_format, *format, *series;
+		char *output, *output_format, *format, *series, *plot;
 		gboolean quiet;
 	} o = { 0 };
 	const GOptionEntry entries[] = {
@@ -283,6 +286,9 @@ pcs_cmd_fidelity(int argc, char **argv)
 		{ "series", 0, 0, G_OPTION_ARG_FILENAME, &o.series,
 		  "write cumulative read bytes over time, recorded and predicted, to FILE (CSV)",
 		  "FILE" },
+		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
+		  "draw the cumulative read bytes, recorded and predicted, into FILE (.png, .svg; "
+		  "needs gnuplot)", "FILE" },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no notes on stderr", NULL },
 		{ NULL }
 	};
@@ -407,11 +413,20 @@ pcs_cmd_fidelity(int argc, char **argv)
 			      mapped, &pred);
 	if (!pcs_write_file_atomic(o.output ? o.output : "-", out->str, out->len, &error))
 		goto fail;
-	if (o.series) {
+	if (o.series || o.plot) {
 		g_autofree char *csv = series_csv(&truth, &se);
 
-		if (!pcs_write_file_atomic(o.series, csv, strlen(csv), &error))
+		if (o.series && !pcs_write_file_atomic(o.series, csv, strlen(csv), &error))
 			goto fail;
+		if (o.plot) {
+			g_autoptr(PcsTable) table = pcs_table_parse(csv, strlen(csv), "series", &error);
+
+			if (!table || !pcs_plot_table(table, PCS_PLOT_FIDELITY, NULL, CMD, o.plot,
+						      &error)) {
+				g_prefix_error(&error, "--plot: ");
+				goto fail;
+			}
+		}
 	}
 	status = PCS_EXIT_OK;
 	goto done;
@@ -428,5 +443,6 @@ done:
 	g_free(o.output_format);
 	g_free(o.format);
 	g_free(o.series);
+	g_free(o.plot);
 	return status;
 }
