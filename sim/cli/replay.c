@@ -23,6 +23,7 @@
 #include <glib/gstdio.h>
 
 #include <pcsim/pcsim.h>
+#include <pcsim/transfer.h>
 #include "cli.h"
 
 #define CMD "replay"
@@ -83,6 +84,155 @@ prescan_config(int argc, char **argv)
 			found = argv[i] + strlen("--config=");
 	}
 	return found;
+}
+
+/* Takes --serve all / --serve=all out of argv (the parameter table knows one method at a
+ * time); TRUE when it was there. */
+static gboolean
+prescan_serve_all(int *argc, char **argv)
+{
+	gboolean found = FALSE;
+	int j = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			while (i < *argc)
+				argv[j++] = argv[i++];
+			break;
+		}
+		if (strcmp(argv[i], "--serve") == 0 && i + 1 < *argc &&
+		    strcmp(argv[i + 1], "all") == 0) {
+			found = TRUE;
+			i++;
+			continue;
+		}
+		if (strcmp(argv[i], "--serve=all") == 0) {
+			found = TRUE;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return found;
+}
+
+/*
+ * --serve all: the traces replayed once per transfer method, each into a fresh cache (and a
+ * temporary device), then the methods side by side: a table (normal), one JSON report per
+ * method (JSON Lines), or one CSV row per method. read-write, mmap-write, sendfile,
+ * sendfile-sg and splice see the same cache behaviour; direct goes around it.
+ */
+static int
+serve_all(PcsConfig *cfg, char **traces, int nr_traces, const char *format,
+	  const PcsTraceOptions *topts, guint formats, const char *output)
+{
+	static const struct {
+		const char *label, *field;
+	} rows[] = {
+		{ "hit ratio", "hit_ratio" },
+		{ "reads served", "served_requests" },
+		{ "bytes served", "served_bytes" },
+		{ "bytes copied by the CPU", "cpu_copy_bytes" },
+		{ "bytes moved by DMA", "dma_bytes" },
+		{ "system calls", "syscalls" },
+		{ "context switches", "context_switches" },
+		{ "page faults (mmap)", "page_faults" },
+		{ "device read bytes", "dev_read_bytes" },
+		{ "resident pages", "resident_pages" },
+	};
+	g_autoptr(GString) out = g_string_new(NULL);
+	g_autoptr(GError) error = NULL;
+	PcsStats st[PCS_SERVE_COUNT];
+	PcsTraceIdent *idents = g_new0(PcsTraceIdent, nr_traces);
+	int status = PCS_EXIT_OK;
+
+	for (guint m = PCS_SERVE_TRACE + 1; m < PCS_SERVE_COUNT && status == PCS_EXIT_OK; m++) {
+		g_autoptr(PcsReplay) rp = NULL;
+		g_autoptr(PcsFileTable) files = pcs_files_new();
+		PcsStats w;
+		gboolean complete;
+
+		cfg->serve = m;
+		rp = pcs_replay_new(cfg, &error);
+		for (int i = 0; rp && i < nr_traces; i++) {
+			g_autoptr(PcsTrace) t = pcs_trace_open_full(traces[i], format, topts, files,
+								    &error);
+
+			if (!t || !pcs_replay_trace(rp, t, &error))
+				break;
+			if (m == PCS_SERVE_TRACE + 1) {
+				idents[i].path = g_strdup(traces[i]);
+				idents[i].format = g_strdup(pcs_trace_ops(t)->name);
+				idents[i].bytes = pcs_trace_bytes(t);
+				g_strlcpy(idents[i].sha256, pcs_trace_sha256(t), sizeof idents[i].sha256);
+				idents[i].level = pcs_trace_level(t);
+			}
+		}
+		if (error) {
+			pcs_cli_error(CMD, "%s", error->message);
+			status = PCS_EXIT_FAILURE;
+			break;
+		}
+		pcs_replay_finish(rp, &w, &st[m], &complete);
+		if (formats & (PCS_OUTPUT_JSON | PCS_OUTPUT_CSV)) {
+			PcsReport r = { 0 };
+			g_autoptr(GString) one = g_string_new(NULL);
+
+			cfg->readahead_bytes = pcs_cache_readahead_bytes(pcs_replay_cache(rp));
+			r.command = CMD;
+			r.cfg = cfg;
+			r.traces = idents;
+			r.nr_traces = (guint) nr_traces;
+			r.measured = st[m];
+			r.files = pcs_files_count(files);
+			pcs_report_render(&r, formats & (PCS_OUTPUT_JSON | PCS_OUTPUT_CSV), one);
+			if ((formats & PCS_OUTPUT_CSV) && m > PCS_SERVE_TRACE + 1) {
+				const char *nl = strchr(one->str, '\n');  /* the header once */
+
+				g_string_erase(one, 0, nl ? nl - one->str + 1 : 0);
+			}
+			g_string_append(out, one->str);
+		}
+	}
+	if (status == PCS_EXIT_OK && (formats & PCS_OUTPUT_NORMAL)) {
+		g_string_append_printf(out, "pcsim %s --serve all: %s%s\n%-26s", CMD, traces[0],
+				       nr_traces > 1 ? " ..." : "", "");
+		for (guint m = PCS_SERVE_TRACE + 1; m < PCS_SERVE_COUNT; m++)
+			g_string_append_printf(out, " %14s", pcs_transfer_models()[m - 1].name);
+		g_string_append_c(out, '\n');
+		for (gsize i = 0; i < G_N_ELEMENTS(rows); i++) {
+			const PcsStatField *f = NULL;
+
+			for (const PcsStatField *g = pcs_stat_fields(); g->name && !f; g++)
+				if (strcmp(g->name, rows[i].field) == 0)
+					f = g;
+			g_assert(f);
+			g_string_append_printf(out, "%-26s", rows[i].label);
+			for (guint m = PCS_SERVE_TRACE + 1; m < PCS_SERVE_COUNT; m++) {
+				if (f->kind == PCS_STAT_RATIO)
+					g_string_append_printf(out, " %13.2f%%",
+							       100 * pcs_stat_ratio(&st[m], f));
+				else
+					g_string_append_printf(out, " %14" G_GUINT64_FORMAT,
+							       pcs_stat_u64(&st[m], f));
+			}
+			g_string_append_c(out, '\n');
+		}
+		g_string_append(out, "(direct reads go around the cache: its hit ratio covers the "
+				"other requests only)\n");
+	}
+	if (status == PCS_EXIT_OK &&
+	    !pcs_write_file_atomic(output ? output : "-", out->str, out->len, &error)) {
+		pcs_cli_error(CMD, "%s", error->message);
+		status = PCS_EXIT_FAILURE;
+	}
+	for (int i = 0; i < nr_traces; i++) {
+		g_free(idents[i].path);
+		g_free(idents[i].format);
+	}
+	g_free(idents);
+	return status;
 }
 
 typedef struct {
@@ -251,13 +401,14 @@ pcs_cmd_replay(int argc, char **argv)
 	PcsReport report = { 0 };
 	PcsDeviceSpec spec = { 0 };
 	guint64 stop_after = 0;
-	gboolean stopped = FALSE;
+	gboolean stopped = FALSE, serve_every;
 	int nr_traces, status = PCS_EXIT_OK;
 	gint64 t0 = g_get_monotonic_time();
 
 	/* 1. configuration */
 	pcs_config_init(&cfg);
 	config_path = prescan_config(argc, argv);
+	serve_every = prescan_serve_all(&argc, argv);
 	if (config_path && !pcs_config_load_file(&cfg, config_path, &error)) {
 		pcs_cli_error(CMD, "%s", error->message);
 		return PCS_EXIT_USAGE;
@@ -314,6 +465,14 @@ pcs_cmd_replay(int argc, char **argv)
 	}
 	if (o.device && !cfg.data && !o.quiet)
 		pcs_cli_warn(CMD, "--device %s is not used with --data off", o.device);
+	if (serve_every) {
+		if (o.device || o.stop_after || o.trace_ra || series) {
+			pcs_cli_error(CMD, "--serve all replays the traces once per method: it takes "
+				      "no --device, --stop-after, --trace-ra or time series");
+			return PCS_EXIT_USAGE;
+		}
+		return serve_all(&cfg, argv + 1, argc - 1, o.format, &topts, formats, o.output);
+	}
 
 	/* 2. the cache and the device (a device that cannot be opened is a runtime failure) */
 	rp = pcs_replay_new_full(&cfg, &spec, &error);
