@@ -612,6 +612,11 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	c->stats.hits += hits;
 	c->stats.misses += nr - hits;
 	c->stats.request_hits += hits == nr;
+	if (ev->flags & PCS_EVENT_GROUP) {
+		c->stats.group_requests++;
+		c->stats.group_accesses += nr;
+		c->stats.group_hits += hits;
+	}
 	if (is_write) {
 		c->stats.write_requests++;
 		c->stats.write_accesses += nr;

@@ -241,9 +241,9 @@ pcs_trace_unmap_file(const guint8 *base, gsize size)
 
 /* --include-path / --exclude-path: a decision per file id, made at its first record. */
 typedef struct {
-	GStrv               include, exclude;
+	GStrv               include, exclude, group;
 	const PcsFileTable *files;
-	guint8             *keep;     /* per file id: 0 undecided, 1 keep, 2 skip */
+	guint8             *keep;     /* per file id: 0 undecided, 1 keep, 2 skip; | 4: group */
 	guint32             nr_keep;
 	PcsTraceFiltered    out;
 } PathFilter;
@@ -274,9 +274,10 @@ path_matches(const char *const *patterns, const char *name)
 	return FALSE;
 }
 
-/* Whether the record ev is of a file the filter keeps (records of no file are kept). */
+/* Whether the record ev is of a file the filter keeps (records of no file are kept); marks
+ * the records of the group's files. */
 static gboolean
-filter_keep(PathFilter *f, const PcsIoEvent *ev)
+filter_keep(PathFilter *f, PcsIoEvent *ev)
 {
 	const char *name;
 
@@ -295,8 +296,12 @@ filter_keep(PathFilter *f, const PcsIoEvent *ev)
 					     f->include, name)) &&
 				    !path_matches((const char *const *) f->exclude, name) ? 1 : 2;
 		f->out.files += f->keep[ev->file] == 2;
+		if (name && path_matches((const char *const *) f->group, name))
+			f->keep[ev->file] |= 4;
 	}
-	if (f->keep[ev->file] == 1)
+	if (f->keep[ev->file] & 4)
+		ev->flags |= PCS_EVENT_GROUP;
+	if (f->keep[ev->file] & 1)
 		return TRUE;
 	f->out.records++;
 	if (ev->len_bytes != PCS_NONE && pcs_op_is_request((PcsOp) ev->op))
@@ -311,6 +316,7 @@ filter_free(PathFilter *f)
 		return;
 	g_strfreev(f->include);
 	g_strfreev(f->exclude);
+	g_strfreev(f->group);
 	g_free(f->keep);
 	g_free(f);
 }
@@ -497,11 +503,12 @@ pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions 
 	}
 	/* 4. */
 	if (opts && ((opts->include_paths && opts->include_paths[0]) ||
-		     (opts->exclude_paths && opts->exclude_paths[0]))) {
+		     (opts->exclude_paths && opts->exclude_paths[0]) ||
+		     (opts->group_paths && opts->group_paths[0]))) {
 		if (!(t->ops->caps & PCS_TRACE_CAP_FILES)) {
 			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
-				    "--include-path and --exclude-path are for file-level traces; "
-				    "%s is a block-level format", t->ops->name);
+				    "--include-path, --exclude-path and --group are for file-level "
+				    "traces; %s is a block-level format", t->ops->name);
 			goto fail;
 		}
 		t->filter = g_new0(PathFilter, 1);
@@ -509,6 +516,8 @@ pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions 
 			t->filter->include = g_strdupv((char **) opts->include_paths);
 		if (opts->exclude_paths && opts->exclude_paths[0])
 			t->filter->exclude = g_strdupv((char **) opts->exclude_paths);
+		if (opts->group_paths && opts->group_paths[0])
+			t->filter->group = g_strdupv((char **) opts->group_paths);
 		t->filter->files = files;
 	}
 	t->r = t->ops->open(path, opts ? opts : &defaults, files, error);

@@ -838,6 +838,15 @@ if [ -f "$fid/tar_extract.strace.zst" ]; then
 	expect_exit 0 "replay with --include-path" replay "$fid/tar_extract.strace.zst" \
 		"${json[@]}" --include-path 'mnt/*'
 	is "--include-path mnt/*: the system files left out" "$(jget stats.filtered_records)" 101
+	expect_exit 0 "replay --group 'mnt/*'" replay "$fid/tar_extract.strace.zst" "${json[@]}" \
+		"${host[@]}" "${sys[@]}" --group 'mnt/*'
+	is "--group: the archive's reads are the group's" \
+		"$(jget stats.group_requests)/$(jget stats.group_accesses)" \
+		"$(jget stats.requests)/$(jget stats.accesses)"
+	expect_exit 0 "replay --group /etc" replay "$fid/tar_extract.strace.zst" "${json[@]}" \
+		--group /etc
+	check "--group /etc: a part of the requests" test "$(jget stats.group_requests)" -gt 0 -a \
+		"$(jget stats.group_requests)" -lt "$(jget stats.requests)"
 	expect_exit 1 "path filters on a block trace" replay "$fid/tar_extract.blkparse.txt.zst" \
 		--exclude-path /usr
 	check "path filters on a block trace: said" grep -q 'are for file-level traces' err

@@ -281,7 +281,8 @@ test_stat_fields(void **state G_GNUC_UNUSED)
 	static const char *const names[] = {
 		"requests", "read_requests", "write_requests", "request_hits", "accesses",
 		"read_accesses", "write_accesses", "hits", "read_hits", "write_hits", "misses",
-		"hit_ratio", "read_hit_ratio", "write_hit_ratio", "request_hit_ratio", "activations",
+		"hit_ratio", "read_hit_ratio", "write_hit_ratio", "request_hit_ratio", "group_requests",
+		"group_accesses", "group_hits", "group_hit_ratio", "activations",
 		"deactivations", "evictions", "reclaims", "refaults", "refault_activations",
 		"ra_sync_windows", "ra_async_windows", "ra_mmap_windows", "ra_pages", "ra_used",
 		"ra_wasted", "ra_hit_ratio", "major_faults", "dropped_pages",
@@ -720,7 +721,8 @@ test_json_report(void **state)
 		"\"request_hits\":60,\"accesses\":400,\"read_accesses\":300,\"write_accesses\":100,"
 		"\"hits\":300,\"read_hits\":250,\"write_hits\":50,\"misses\":100,\"hit_ratio\":0.75,"
 		"\"read_hit_ratio\":0.8333333333333334,\"write_hit_ratio\":0.5,"
-		"\"request_hit_ratio\":0.6,\"activations\":7,");
+		"\"request_hit_ratio\":0.6,\"group_requests\":0,\"group_accesses\":0,"
+		"\"group_hits\":0,\"group_hit_ratio\":0,\"activations\":7,");
 	assert_contains(json,
 		",\"ra_sync_windows\":2,\"ra_async_windows\":3,\"ra_mmap_windows\":1,"
 		"\"ra_pages\":64,\"ra_used\":40,\"ra_wasted\":8,\"ra_hit_ratio\":0.625,"

@@ -65,6 +65,7 @@ typedef enum {
 	PCS_EVENT_META  = 1 << 0,  /* block traces: metadata I/O (blkparse RWBS 'M') */
 	PCS_EVENT_BOUND = 1 << 1,  /* the range is an upper bound, not an access: a file-level
 				    * mmap (strace) maps it, and any part of it may be touched */
+	PCS_EVENT_GROUP = 1 << 2,  /* a file of the reported group (--group GLOB) */
 } PcsEventFlags;
 
 typedef struct {

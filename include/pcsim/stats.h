@@ -43,6 +43,9 @@ typedef struct {
 	guint64 read_hits;
 	guint64 write_hits;
 	guint64 misses;
+	guint64 group_requests;      /* requests of the --group files (and their accesses, hits) */
+	guint64 group_accesses;
+	guint64 group_hits;
 	/* lists */
 	guint64 activations;         /* inactive -> active on a second reference */
 	guint64 deactivations;       /* active tail -> inactive head (ageing) */

@@ -97,6 +97,9 @@ typedef struct {
 	 * (pcs_trace_filtered()). */
 	const char *const *include_paths;
 	const char *const *exclude_paths;
+	/* file-level traces: files whose requests are also counted apart (group_* statistics,
+	 * --group GLOB): their records carry PCS_EVENT_GROUP. Same pattern rules. */
+	const char *const *group_paths;
 } PcsTraceOptions;
 
 typedef struct {

@@ -12,6 +12,7 @@
  *   --cwd DIR            file-level traces: where relative paths start
  *   --include-path GLOB  file-level traces: keep only the files matching (repeatable)
  *   --exclude-path GLOB  file-level traces: leave out the files matching (repeatable)
+ *   --group GLOB         file-level traces: count these files' requests apart too
  *
  * The values land in a caller's PcsTraceOptions, which pcs_trace_open_full() hands to the
  * readers. Values are checked here as far as their syntax goes (a size, "MAJ,MIN", Q or D,
@@ -41,6 +42,7 @@ typedef struct {
 	GPtrArray       *strings; /* what opts points to */
 	GPtrArray       *include; /* NULL-terminated glob lists opts points to */
 	GPtrArray       *exclude;
+	GPtrArray       *group;
 } TraceOptState;
 
 static void
@@ -51,6 +53,7 @@ state_free(gpointer p)
 	g_ptr_array_unref(st->strings);
 	g_ptr_array_unref(st->include);
 	g_ptr_array_unref(st->exclude);
+	g_ptr_array_unref(st->group);
 	g_free(st);
 }
 
@@ -129,6 +132,10 @@ on_option(const char *name, const char *value, gpointer data, GError **error)
 			o->include_paths = add_glob(st->include, value);
 		else
 			o->exclude_paths = add_glob(st->exclude, value);
+	} else if (strcmp(name, "--group") == 0) {
+		if (!value[0])
+			return bad_value(error, name, "a path or a glob such as 's*'", value);
+		o->group_paths = add_glob(st->group, value);
 	} else {
 		g_assert_not_reached();
 	}
@@ -157,6 +164,9 @@ pcs_cli_trace_option_group(PcsTraceOptions *opts)
 		{ "exclude-path", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_option,
 		  "file-level traces: files matching GLOB are left out, counted (repeatable)",
 		  "GLOB" },
+		{ "group", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) on_option,
+		  "file-level traces: also count the requests of files matching GLOB apart "
+		  "(group_* statistics; repeatable)", "GLOB" },
 		{ NULL }
 	};
 	TraceOptState *st = g_new0(TraceOptState, 1);
@@ -167,8 +177,10 @@ pcs_cli_trace_option_group(PcsTraceOptions *opts)
 	st->strings = g_ptr_array_new_with_free_func(g_free);
 	st->include = g_ptr_array_new_with_free_func(g_free);
 	st->exclude = g_ptr_array_new_with_free_func(g_free);
+	st->group = g_ptr_array_new_with_free_func(g_free);
 	g_ptr_array_add(st->include, NULL);
 	g_ptr_array_add(st->exclude, NULL);
+	g_ptr_array_add(st->group, NULL);
 	g = g_option_group_new("trace", "Trace reader options:",
 			       "Show the options of the trace readers", st, state_free);
 	g_option_group_add_entries(g, entries);
@@ -205,5 +217,9 @@ pcs_cli_trace_options_to_args(const PcsTraceOptions *opts, GPtrArray *words)
 	for (gsize i = 0; opts->exclude_paths && opts->exclude_paths[i]; i++) {
 		g_ptr_array_add(words, g_strdup("--exclude-path"));
 		g_ptr_array_add(words, g_strdup(opts->exclude_paths[i]));
+	}
+	for (gsize i = 0; opts->group_paths && opts->group_paths[i]; i++) {
+		g_ptr_array_add(words, g_strdup("--group"));
+		g_ptr_array_add(words, g_strdup(opts->group_paths[i]));
 	}
 }
