@@ -5,9 +5,12 @@
 # (gen_block_trace, floor_lru) into bench/out/, generates the standard trace once (20,000,000
 # requests over 1,959,341 distinct 4 KiB blocks; reused when present), then at 10% and 50% of the
 # footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
-# --reclaim-batch 1, and prints medians; then readahead's cost (off vs 128K) and parsing
-# throughput of `pcsim trace info` on the trace in four encodings. Throughput is reported as a ratio to floor_lru in the
-# same run, since absolute numbers only describe the machine. Exits non-zero when pcsim's lru
+# --reclaim-batch 1 (metadata only, --data off), and prints medians; then readahead's cost
+# (off vs 128K), writeback's (a 30%-write variant with an fsync every 10,000 requests
+# against the read-only trace), the device data path's (--data on vs off, with peak RSS), and
+# parsing throughput of `pcsim trace info` on the trace in four encodings. Throughput is
+# reported as a ratio to floor_lru in the same run, since absolute numbers only describe the
+# machine. Exits non-zero when pcsim's lru
 # does not hit exactly as often as floor_lru (which matches libCacheSim's LRU). The table is
 # also written to bench/out/results.txt. Needs bash, gcc, awk, sed and /usr/bin/time.
 # `make bench` runs this with $(SHELL), which is dash on Debian: carry on under bash.
@@ -96,8 +99,8 @@ for pages in $sizes; do
 		json=$out/pcsim-${policy%% *}-$pages.json
 		# shellcheck disable=SC2086 # $policy is two words on purpose
 		m=$(measure "$json" "$pcsim" replay "$trace" --format oracle-general \
-			--cache $((pages * 4096)) --policy $policy -q --output-format json \
-			--progress never)
+			--cache $((pages * 4096)) --policy $policy --data off -q \
+			--output-format json --progress never)
 		read -r wall rss <<<"$m"
 		reqs=$(json_stat "$json" requests)
 		hits=$(json_stat "$json" hits)
@@ -127,7 +130,8 @@ fi
 	echo "readahead (two-list, 195934 pages): requests/s off vs 128K"
 	for ra in 0 128K; do
 		m=$(measure "$out/ra.json" "$pcsim" replay "$trace" --format oracle-general \
-			--cache $((195934 * 4096)) --readahead "$ra" -q --output-format json --progress never)
+			--cache $((195934 * 4096)) --readahead "$ra" --data off -q --output-format json \
+			--progress never)
 		read -r wall _ <<<"$m"
 		printf '  readahead %-5s %11s requests/s  ra_pages %s\n' "$ra" \
 			"$(awk -v n="$(json_stat "$out/ra.json" requests)" -v t="$wall" \
@@ -165,6 +169,26 @@ fi
 				-v d="$(json_stat "$out/wb.json" wb_reclaim_pages)" \
 				'BEGIN { printf "%.0f", a + b + c + d }')" \
 			"$(json_stat "$out/wb.json" wb_ios)"
+	done
+} >>"$results"
+
+# The data path's cost: the read-only trace and the write variant, two-list at 10%, with real
+# pread/pwrite through a temporary backing file (in the OS page cache) against --data off.
+{
+	echo
+	echo "device data path (two-list, 195934 pages, ssd model): requests/s and peak RSS"
+	for t in "$out/synth.pcsb" "$wtrace"; do
+		for data in off on; do
+			m=$(measure "$out/dev.json" "$pcsim" replay "$t" --cache $((195934 * 4096)) \
+				--data "$data" -q --output-format json --progress never)
+			read -r wall rss <<<"$m"
+			printf '  %-22s --data %-3s %11s requests/s  rss %s MiB  device %s MiB read, %s MiB written\n' \
+				"$(basename "$t")" "$data" \
+				"$(awk -v n="$(json_stat "$out/dev.json" requests)" -v t="$wall" \
+					'BEGIN { printf "%.0f", n / t }')" "$(mib "$rss")" \
+				"$(awk -v b="$(json_stat "$out/dev.json" dev_read_bytes)" 'BEGIN { printf "%.0f", b / 1048576 }')" \
+				"$(awk -v b="$(json_stat "$out/dev.json" dev_write_bytes)" 'BEGIN { printf "%.0f", b / 1048576 }')"
+		done
 	done
 } >>"$results"
 

@@ -828,6 +828,12 @@ if [ -f "$fid/tar_extract.strace.zst" ]; then
 		"$fid/tar_extract.strace.zst"
 	check "fidelity swapped: says the block side must be blkparse" \
 		grep -q 'the block side of a fidelity check must be blkparse' err
+	expect_exit 1 "fidelity: a pair from two runs" fidelity "$fid/tar_extract.strace.zst" \
+		"$fid/sqlite_build.blkparse.txt.zst" "${sys[@]}"
+	check "two runs: said, not a misleading table" \
+		grep -q 'the traces do not look like one run: .* spans 1.42 s, .* 12.54 s' err
+	expect_exit 0 "fidelity --force shows it anyway" fidelity "$fid/tar_extract.strace.zst" \
+		"$fid/sqlite_build.blkparse.txt.zst" "${sys[@]}" --force
 	printf '  7,1    0        0     0.000000000 1  D   R 8 + 8 [x]\n' >donly.blkparse.txt
 	expect_exit 1 "fidelity: a block trace without Q events" fidelity \
 		"$fid/tar_extract.strace.zst" donly.blkparse.txt

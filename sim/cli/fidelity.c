@@ -274,7 +274,7 @@ pcs_cmd_fidelity(int argc, char **argv)
 	PcsConfig cfg;
 	struct {
 		char *output, *output_format, *format, *series, *plot;
-		gboolean quiet;
+		gboolean quiet, force;
 	} o = { 0 };
 	const GOptionEntry entries[] = {
 		{ "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output,
@@ -289,6 +289,8 @@ pcs_cmd_fidelity(int argc, char **argv)
 		{ "plot", 0, 0, G_OPTION_ARG_FILENAME, &o.plot,
 		  "draw the cumulative read bytes, recorded and predicted, into FILE (.png, .svg; "
 		  "needs gnuplot)", "FILE" },
+		{ "force", 0, 0, G_OPTION_ARG_NONE, &o.force,
+		  "show the table even when the traces do not look like one run", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "no notes on stderr", NULL },
 		{ NULL }
 	};
@@ -378,6 +380,33 @@ pcs_cmd_fidelity(int argc, char **argv)
 	/* 3. */
 	if (!predict(argv[1], o.format, &topts, files, &cfg, FALSE, &se, &pred, &error))
 		goto fail;
+	/* Do the traces belong together? A pair recorded at once spans about the same time and
+	 * moves data of the same order; far apart, the table would mislead. */
+	if (!o.force) {
+		gint64 fspan = pred.first_t_ns != PCS_TIME_UNKNOWN ? pred.last_t_ns - pred.first_t_ns : 0;
+		gint64 bspan = truth.t_last - truth.t_first;
+		guint64 fbytes = pred.dev_read_bytes + pred.dev_write_bytes;
+		guint64 bbytes = truth.q_read.bytes + truth.q_write.bytes;
+
+		if (fspan > 100000000 && bspan > 100000000 &&
+		    (fspan > 3 * bspan || bspan > 3 * fspan)) {
+			g_set_error(&error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "the traces do not look like one run: %s spans %.2f s, %s %.2f "
+				    "s (a recording of another run or device? --force shows the "
+				    "table anyway)", argv[1], fspan / 1e9, argv[2], bspan / 1e9);
+			goto fail;
+		}
+		if (MAX(fbytes, bbytes) > (8u << 20) &&
+		    (fbytes > 8 * bbytes || bbytes > 8 * fbytes)) {
+			g_set_error(&error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT,
+				    "the traces do not look like one run: %s predicts %.1f MiB of "
+				    "data I/O, %s recorded %.1f MiB (another device: --blk-dev? files "
+				    "outside the device: --exclude-path? --force shows the table "
+				    "anyway)", argv[1], fbytes / 1048576.0, argv[2],
+				    bbytes / 1048576.0);
+			goto fail;
+		}
+	}
 	upper = pred;
 	if (g_hash_table_size(mapped) &&
 	    !predict(argv[1], o.format, &topts, files, &cfg, TRUE, NULL, &upper, &error))
