@@ -570,8 +570,15 @@ pcs_report_render_normal(const PcsReport *r, GString *out)
 		if (f->flags & PCS_STAT_DETAIL) {
 			guint64 any = 0;
 
-			for (guint k = 0; k < nr_cols; k++)
-				any |= pcs_stat_u64(phases[k], f);
+			/* a counter's value; a ratio's denominator */
+			for (guint k = 0; k < nr_cols; k++) {
+				guint64 v;
+
+				memcpy(&v, (const char *) phases[k] +
+				       (f->kind == PCS_STAT_RATIO || f->kind == PCS_STAT_MEAN ?
+					f->den : f->offset), sizeof v);
+				any |= v;
+			}
 			if (!any)
 				continue;
 		}

@@ -1014,8 +1014,13 @@ assert_normal_rows(const char *text, const PcsStats *const *phases, guint n)
 		/* bad records and the detail rows show only when not zero */
 		if (strcmp(f->name, "bad_records") == 0 || (f->flags & PCS_STAT_DETAIL)) {
 			shown = FALSE;
-			for (guint k = 0; k < n; k++)
-				shown |= pcs_stat_u64(phases[k], f) != 0;
+			for (guint k = 0; k < n; k++) {
+				guint64 v;
+
+				memcpy(&v, (const char *) phases[k] + (f->kind == PCS_STAT_RATIO ?
+								       f->den : f->offset), sizeof v);
+				shown |= v != 0;
+			}
 		}
 		for (guint i = 0; lines[i]; i++) {
 			if (!g_str_has_prefix(lines[i], head))

@@ -145,7 +145,8 @@ typedef struct {
 } PcsStatField;
 
 typedef enum {
-	PCS_STAT_DETAIL = 1 << 0,  /* the human table shows it only when it is not zero */
+	PCS_STAT_DETAIL = 1 << 0,  /* the human table shows it only when it is not zero (a ratio:
+				    * when its denominator is not) */
 } PcsStatFlags;
 
 /* The fields in report order, terminated by name NULL. ops[] are rendered apart ("ops"). */
