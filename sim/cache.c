@@ -971,6 +971,7 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 			guint64 page = e->offset_bytes >> PCS_PAGE_SHIFT;
 
 			__builtin_prefetch(pcs_index_home(&c->index, e->file, page));
+			pcs_device_prefetch(c->dev, e->file, page);  /* where a miss reads it */
 			/* A miss there asks for the page before it (context readahead). */
 			if (c->ra.ra_pages && page > 0)
 				__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));

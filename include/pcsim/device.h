@@ -84,6 +84,9 @@ guint64 pcs_device_write(PcsDevice *d, guint32 file, guint64 first, guint32 nr,
  * the frames. */
 guint64 pcs_device_direct(PcsDevice *d, gboolean write, guint32 file, guint64 first,
 			  guint32 nr);
+/* A hint: page (file, page) may be read soon; starts fetching where it lives. No effect on
+ * anything but speed. */
+void pcs_device_prefetch(const PcsDevice *d, guint32 file, guint64 page);
 /* A buffered write changed page (file, page), held in slot (a new version of its data). */
 void pcs_device_dirty(PcsDevice *d, guint32 slot, guint32 file, guint64 page);
 /* A page freshly allocated without a read (a whole-page write): zero its frame. */
