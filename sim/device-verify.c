@@ -55,14 +55,21 @@ pcs_dev_fill(guint8 *buf, guint32 file, guint64 page, guint32 gen)
 {
 	guint64 x = pcs_page_hash(file, page) ^ pcs_mix64((guint64) gen + 1);
 	guint64 *w = (guint64 *) (void *) buf;
+	guint64 s[4];
 
-	/* xorshift64*: never stuck at zero since x | 1 starts it off zero */
-	x |= 1;
-	for (guint i = 0; i < WORDS; i++) {
-		x ^= x >> 12;
-		x ^= x << 25;
-		x ^= x >> 27;
-		w[i] = x * G_GUINT64_CONSTANT (0x2545f4914f6cdd1d);
+	/* Four xorshift64* lanes, interleaved word by word: each word waits only for its own
+	 * lane's previous one, so a page fills about four times faster than from one chain
+	 * (every buffered write fills its pages: this is the cost of its copy). A lane is never
+	 * stuck at zero, since | 1 starts it off zero. */
+	for (guint j = 0; j < 4; j++)
+		s[j] = pcs_mix64(x + j * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) | 1;
+	for (guint i = 0; i < WORDS; i += 4) {
+		for (guint j = 0; j < 4; j++) {
+			s[j] ^= s[j] >> 12;
+			s[j] ^= s[j] << 25;
+			s[j] ^= s[j] >> 27;
+			w[i + j] = s[j] * G_GUINT64_CONSTANT (0x2545f4914f6cdd1d);
+		}
 	}
 }
 
