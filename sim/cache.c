@@ -939,6 +939,12 @@ pcs_cache_readahead_bytes(const PcsCache *c)
 	return (guint64) c->ra.ra_pages << PCS_PAGE_SHIFT;
 }
 
+void
+pcs_cache_time_device_calls(PcsCache *c, gboolean on)
+{
+	pcs_device_time_calls(c->dev, on);
+}
+
 guint64
 pcs_cache_device_wall_ns(const PcsCache *c)
 {

@@ -501,6 +501,8 @@ test_data_on_off_same_counters(void **state)
 	on.max_io_bytes = off.max_io_bytes = 64 * 1024;
 	a = open_dev(&on, NULL, 1024);
 	b = open_dev(&off, NULL, 0);
+	pcs_device_time_calls(a, TRUE);
+	pcs_device_time_calls(b, TRUE);
 	run_sequence(a);
 	run_sequence(b);
 	assert_null(pcs_device_error(a));
@@ -512,6 +514,21 @@ test_data_on_off_same_counters(void **state)
 	/* wall time is the one figure that differs: real syscalls take time */
 	assert_true(pcs_device_wall_ns(a) > 0);
 	assert_int_equal(pcs_device_wall_ns(b), 0);
+}
+
+/* Syscalls are timed only when asked (two clock reads each): off by default. */
+static void
+test_wall_time_only_when_asked(void **state)
+{
+	PcsConfig on = config(TRUE, FALSE, PCS_DEVICE_MODEL_SSD);
+	g_autoptr(PcsDevice) d = open_dev(&on, NULL, 1024);
+
+	run_sequence(d);
+	assert_null(pcs_device_error(d));
+	assert_int_equal(pcs_device_wall_ns(d), 0);
+	pcs_device_time_calls(d, TRUE);
+	run_sequence(d);
+	assert_true(pcs_device_wall_ns(d) > 0);
 }
 
 /* Direct I/O moves data between the device and the scratch buffer: a direct write makes a
@@ -840,6 +857,7 @@ main(void)
 		cmocka_unit_test(test_verify_generation),
 		cmocka_unit_test(test_verify_report_cap),
 		cmocka_unit_test(test_data_on_off_same_counters),
+		cmocka_unit_test(test_wall_time_only_when_asked),
 		cmocka_unit_test(test_direct),
 		cmocka_unit_test(test_temporary_leaves_nothing),
 		cmocka_unit_test(test_existing_file),

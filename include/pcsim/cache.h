@@ -69,8 +69,10 @@ const GError *pcs_cache_error(const PcsCache *c);
 void pcs_cache_begin_trace(PcsCache *c);
 /* Snapshot of the cumulative statistics, with the gauges filled in. */
 void pcs_cache_stats(const PcsCache *c, PcsStats *out);
-/* Real time spent in pread/pwrite so far (--data on). Not a statistic: it differs from run
- * to run, while every statistic is the same whatever the data mode and the machine. */
+/* Real time spent in pread/pwrite so far (--data on), measured once
+ * pcs_cache_time_device_calls() turned it on. Not a statistic: it differs from run to run,
+ * while every statistic is the same whatever the data mode and the machine. */
+void pcs_cache_time_device_calls(PcsCache *c, gboolean on);
 guint64 pcs_cache_device_wall_ns(const PcsCache *c);
 /* Requests replayed so far (cheap; for warm-up boundaries). */
 guint64 pcs_cache_nr_requests(const PcsCache *c);

@@ -110,8 +110,11 @@ guint64 pcs_device_write_bandwidth(const PcsDevice *d);
  * (the top of the p99's bucket in a log histogram of 8 buckets per power of two, so at most
  * 12.5% high, and never above the largest latency seen). Cannot fail. */
 void pcs_device_stats(const PcsDevice *d, PcsStats *out);
-/* Real (wall-clock) time spent in preadv/pwritev so far, ns; 0 with --data off. PcsStats
- * has no field for it yet. Cannot fail. */
+/* Whether to measure the wall-clock time of each preadv/pwritev (off by default: two clock
+ * reads a call are a few percent of a --data on replay). Cannot fail. */
+void pcs_device_time_calls(PcsDevice *d, gboolean on);
+/* Real (wall-clock) time spent in preadv/pwritev so far, ns, while timing was on; 0 with
+ * --data off. PcsStats has no field for it yet. Cannot fail. */
 guint64 pcs_device_wall_ns(const PcsDevice *d);
 /* The 4 KiB frame of slot (NULL with --data off), for tests and debugging. */
 const guint8 *pcs_device_frame(const PcsDevice *d, guint32 slot);

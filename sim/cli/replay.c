@@ -507,6 +507,7 @@ pcs_cmd_replay(int argc, char **argv)
 		pcs_cache_set_ra_trace(pcs_replay_cache(rp), on_ra, &ra_log);
 	}
 	pcs_replay_set_bad_record(rp, on_bad_record, &ui);
+	pcs_cache_time_device_calls(pcs_replay_cache(rp), o.verbose);  /* only -v shows it */
 	for (int i = 0; i < nr_traces && status == PCS_EXIT_OK && !stopped; i++) {
 		g_autofree char *label = nr_traces > 1 ?
 			g_strdup_printf("replay %d/%d", i + 1, nr_traces) : g_strdup("replay");
