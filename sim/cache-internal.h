@@ -125,7 +125,15 @@ pcs_cache_folio_head(const PcsCache *c, guint32 s)
 	return (c->pages[s].flags & PCS_PG_TAIL) ? c->pages[s].prev : s;
 }
 
-PcsFileState *pcs_cache_file(PcsCache *c, guint32 id);
+PcsFileState *pcs_cache_file_grow(PcsCache *c, guint32 id);
+
+/* The state of file id, growing the table when id is new. */
+static inline PcsFileState *
+pcs_cache_file(PcsCache *c, guint32 id)
+{
+	return G_LIKELY(id < c->nr_files) ? &c->files[id] : pcs_cache_file_grow(c, id);
+}
+
 /* Drops the folios lying wholly inside pages [first, last_excl) of file, without shadow
  * entries; clear_shadows also removes the range's shadows (truncation). Dirty folios are
  * discarded with truncation (clear_shadows) and kept otherwise (invalidation skips them, as

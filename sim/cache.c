@@ -315,17 +315,15 @@ stream_get(PcsCache *c, guint32 id)
 }
 
 PcsFileState *
-pcs_cache_file(PcsCache *c, guint32 id)
+pcs_cache_file_grow(PcsCache *c, guint32 id)
 {
-	if (G_UNLIKELY(id >= c->nr_files)) {
-		guint32 n = MAX(id + 1, c->nr_files * 2);
+	guint32 n = MAX(id + 1, c->nr_files * 2);
 
-		c->files = g_renew(PcsFileState, c->files, n);
-		for (guint32 i = c->nr_files; i < n; i++)
-			c->files[i] = (PcsFileState) { .wb_prev = PCS_NO_FILE,
-						       .wb_next = PCS_NO_FILE };
-		c->nr_files = n;
-	}
+	g_assert(id >= c->nr_files);
+	c->files = g_renew(PcsFileState, c->files, n);
+	for (guint32 i = c->nr_files; i < n; i++)
+		c->files[i] = (PcsFileState) { .wb_prev = PCS_NO_FILE, .wb_next = PCS_NO_FILE };
+	c->nr_files = n;
 	return &c->files[id];
 }
 
@@ -382,13 +380,15 @@ static void
 ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
 	   guint64 demand_lo, guint64 demand_hi)
 {
-	guint64 end, mark, i, size = MAX(pcs_cache_file(c, file)->size_bytes,
-					 pcs_cache_file(c, file)->size_hint);
+	guint64 end, mark, i, size;
 	/* The request waits for what it triggered, except async readahead and WILLNEED. */
 	gboolean sync = w.kind != PCS_RA_ASYNC && w.kind != PCS_RA_WILLNEED;
+	PcsFileState *f;
 
 	if (w.kind == PCS_RA_NONE || w.nr == 0)
 		return;
+	f = pcs_cache_file(c, file);
+	size = MAX(f->size_bytes, f->size_hint);
 	if (c->ra_trace) {
 		PcsRaRecord r = {
 			.t_ns = c->ev_t_ns, .stream = stream, .file = file, .trigger_page = trigger,
@@ -464,8 +464,7 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		pcs_wb_read_page(c, file, i, page_alloc(c, file, i, pos, FALSE, flags), sync);
 	}
 	if (end > w.start) {
-		PcsFileState *f = pcs_cache_file(c, file);
-
+		f = pcs_cache_file(c, file);  /* page_alloc may have grown the table */
 		f->pages_end = MAX(f->pages_end, end);
 	}
 }
