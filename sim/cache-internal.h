@@ -149,7 +149,16 @@ void pcs_wb_clear(PcsCache *c);
  * writeback completions and periodic flusher runs. */
 void pcs_wb_clock(PcsCache *c, const PcsIoEvent *ev);
 /* Ends a request: the application's wait, its modelled cost (timing model). */
-void pcs_wb_request_done(PcsCache *c, guint64 pages);
+void pcs_wb_request_done_slow(PcsCache *c, guint64 pages);
+
+static inline void
+pcs_wb_request_done(PcsCache *c, guint64 pages)
+{
+	/* Most hits: no read to issue, no wait, and the trace's clock: nothing to do. */
+	if (c->run.nr == 0 && c->wait_until == G_MININT64 && c->timing != PCS_TIMING_MODEL)
+		return;
+	pcs_wb_request_done_slow(c, pages);
+}
 /* A page just allocated for reading: joins the read run (flushed when not contiguous). */
 void pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolean sync);
 /* Issues the pending read run. */

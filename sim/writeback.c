@@ -524,11 +524,14 @@ pcs_wb_clock(PcsCache *c, const PcsIoEvent *ev)
 	}
 	if ((guint64) (t - c->now_ns) > c->cfg.dirty_expire_ns)
 		c->stats.time_gaps++;
-	advance(c, t);
+	if (t < c->next_tick && (c->inflight_nr == 0 || c->inflight[c->inflight_head].done_ns > t))
+		c->now_ns = t;  /* nothing falls due: advance() would only move the clock */
+	else
+		advance(c, t);
 }
 
 void
-pcs_wb_request_done(PcsCache *c, guint64 pages)
+pcs_wb_request_done_slow(PcsCache *c, guint64 pages)
 {
 	gint64 waited = 0;
 
