@@ -8,7 +8,9 @@
 # json,csv is both in a fixed order, the same run gives the same bytes), atomic --output,
 # --config files and their precedence, warm-up, --skip-bad, several traces into one cache, and
 # that pcsim-text, pcsim-bin and oracleGeneral traces of the same accesses give the same stats
-# (without readahead), and that --readahead auto resolves by the first trace's level.
+# (without readahead), that --readahead auto resolves by the first trace's level, and the
+# serving what-ifs: gen web, --serve all against transfer.c's table and against --serve METHOD,
+# --directio-threshold raising the small files' hit ratio (--group).
 # The list model has its own unit tests (tests/test-lists.c, tests/test-cache.c); the few model
 # numbers checked here are derived beside their traces, plus one published LRU result.
 #
@@ -860,6 +862,70 @@ else
 	n=$((n + 1))
 	echo "ok $n # SKIP $fid is missing (PCSIM_SRCDIR not set?)"
 fi
+
+### Serving what-ifs: gen web, --serve all, --directio-threshold ##############################
+# A small file-serving trace: Zipf small files (f*) and one streamed video. The accounting
+# per method is transfer.c's table: CPU copies per served byte read-write 2, mmap-write,
+# sendfile, splice and direct 1, sendfile-sg 0; system calls per read 2, 2, 1, 1, 1, 2; two
+# context switches per call; page faults only through mmap.
+
+web_args=(gen web --requests 3000 --files 300 --size 8M --large-files 1 --large-share 0.1
+	--segment 256K --seed 7)
+expect_exit 0 "gen web" "${web_args[@]}" -o web.pcsb
+expect_exit 0 "gen web, the same seed again" "${web_args[@]}" -o web2.pcsb
+check "gen web: the same seed gives the same bytes" cmp -s web.pcsb web2.pcsb
+expect_exit 0 "replay --serve all, CSV" replay web.pcsb --cache 4M --serve all -q \
+	--output-format csv
+cp out serve.csv
+# serve_rows: "method hit_ratio served_bytes cpu_copy_bytes syscalls context_switches
+# page_faults served_requests resident_pages dev_read_bytes dma_bytes", one row per method
+serve_rows() {
+	awk -F, 'NR == 1 { for (f = 1; f <= NF; f++) { gsub(/"/, "", $f); col[$f] = f }; next }
+		{ print $col["serve"], $col["hit_ratio"], $col["served_bytes"],
+		        $col["cpu_copy_bytes"], $col["syscalls"], $col["context_switches"],
+		        $col["page_faults"], $col["served_requests"], $col["resident_pages"],
+		        $col["dev_read_bytes"], $col["dma_bytes"] }' "$1"
+}
+is "--serve all: a row per method, in order" "$(serve_rows serve.csv | awk '{ printf "%s ", $1 }')" \
+	"read-write mmap-write sendfile sendfile-sg splice direct "
+check "--serve all: the cached methods hit alike, and do hit" eval \
+	'[ "$(serve_rows serve.csv | head -n 5 | awk "{ print \$2 }" | sort -u | wc -l)" -eq 1 ] &&
+	 awk "NR == 1 && \$2 > 0.5 { ok = 1 } END { exit !ok }" <(serve_rows serve.csv)'
+check "--serve all: the cached methods read the device alike" eval \
+	'[ "$(serve_rows serve.csv | head -n 5 | awk "{ print \$10 }" | sort -u | wc -l)" -eq 1 ]'
+check "--serve all: copies, calls, switches and faults per the table" eval \
+	'serve_rows serve.csv | awk "
+		BEGIN { split(\"2 1 1 0 1 1\", cp); split(\"2 2 1 1 1 2\", sc) }
+		{ i++; bad += \$4 != cp[i] * \$3 || \$5 != sc[i] * \$8 || \$6 != 2 * \$5 ||
+		          (\$1 == \"mmap-write\") != (\$7 > 0) || \$3 != s3 && i > 1; s3 = \$3 }
+		END { exit bad || i != 6 }"'
+check "--serve all: DMA is the device reads plus the send" eval \
+	'serve_rows serve.csv | awk "{ bad += \$11 != \$10 + \$3 } END { exit bad }"'
+check "--serve all: direct caches nothing and hits nothing" eval \
+	'serve_rows serve.csv | awk "\$1 == \"direct\" { ok = \$9 == 0 && \$2 == 0 && \$10 >= \$3 }
+		END { exit !ok }"'
+expect_exit 0 "replay --serve sendfile alone" replay web.pcsb --cache 4M --serve sendfile -q \
+	--output-format csv
+is "--serve all's sendfile row is --serve sendfile's" "$(serve_rows out)" \
+	"$(serve_rows serve.csv | grep '^sendfile ')"
+expect_exit 0 "replay --serve all, JSON" replay web.pcsb --cache 4M --serve all -q \
+	--output-format json
+check "--serve all, JSON: six valid lines" eval '[ "$(wc -l < out)" -eq 6 ] &&
+	for i in 1 2 3 4 5 6; do sed -n "${i}p" out > line.json; jvalid line.json || exit 1; done'
+is "--serve all, JSON: the sixth is direct" "$(sed -n 6p out > line.json; jget config.serve line.json)" direct
+expect_exit 0 "replay --serve all, table" replay web.pcsb --cache 4M --serve all -q
+check "--serve all, table: the six methods head it" eval \
+	'sed -n 2p out | grep -qE "read-write +mmap-write +sendfile +sendfile-sg +splice +direct"'
+expect_exit 2 "--serve all with --device" replay web.pcsb --serve all --device dev.img
+check "--serve all with --device: no device made" test ! -e dev.img
+expect_exit 0 "--group f*, no direct I/O threshold" replay web.pcsb --cache 4M --group 'f*' -q \
+	--output-format json
+g0=$(jget stats.group_hit_ratio)
+expect_exit 0 "--group f*, --directio-threshold 1M" replay web.pcsb --cache 4M --group 'f*' -q \
+	--directio-threshold 1M --output-format json
+g1=$(jget stats.group_hit_ratio)
+check "--directio-threshold 1M: the small files hit more ($g0 -> $g1)" \
+	awk -v a="$g0" -v b="$g1" 'BEGIN { exit !(a > 0 && b > a) }'
 
 ### A published result ######################################################################
 # The CloudPhysics sample of libCacheSim (tests/data/SOURCE.md), plain LRU at 5,000 pages:
