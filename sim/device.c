@@ -8,10 +8,11 @@
  *      model's addresses stop being contiguous and every max_io bytes;
  *   2. models each I/O (device-model.c) and counts it: ios, bytes, size histogram,
  *      sequential I/Os, busy time, a log-scale latency histogram for the p99;
- *   3. with --data on, moves the bytes: one preadv/pwritev per piece of the I/O that is
- *      contiguous in the backing file, between the file and the pages' frames (or a
- *      scratch buffer for direct I/O); with --verify, stamps pages going out and checks
- *      pages coming in against the newest generation written back.
+ *   3. with --data on, moves the bytes: one preadv/pwritev (pread/pwrite for a single
+ *      buffer) per piece of the I/O that is contiguous in the backing file, between the
+ *      file and the pages' frames (or a scratch buffer for direct I/O); with --verify,
+ *      stamps pages going out and checks pages coming in against the newest generation
+ *      written back.
  * Steps 1 and 2 are the same with --data off, so every counter but wall time is too.
  *
  * Layout. Pages live in extents of 256 pages (1 MiB), found through an open-addressing
