@@ -475,9 +475,9 @@ background_flush(PcsCache *c)
 			break;
 }
 
-/* Advances the clock to t, running the writeback that fell due on the way. */
+/* advance() when a flusher run or a write completion falls due by t. */
 static void
-advance(PcsCache *c, gint64 t)
+advance_due(PcsCache *c, gint64 t)
 {
 	while (c->next_tick <= t) {
 		gint64 tick = c->next_tick;
@@ -491,6 +491,19 @@ advance(PcsCache *c, gint64 t)
 	}
 	inflight_complete(c, t);
 	c->now_ns = MAX(c->now_ns, t);
+}
+
+/* Advances the clock to t, running the writeback that fell due on the way. Every event
+ * moves the clock, and for most nothing falls due: that case is inline. */
+static inline void
+advance(PcsCache *c, gint64 t)
+{
+	if (G_LIKELY(t < c->next_tick &&
+		     (c->inflight_nr == 0 || c->inflight[c->inflight_head].done_ns > t))) {
+		c->now_ns = MAX(c->now_ns, t);
+		return;
+	}
+	advance_due(c, t);
 }
 
 void
@@ -524,10 +537,7 @@ pcs_wb_clock(PcsCache *c, const PcsIoEvent *ev)
 	}
 	if ((guint64) (t - c->now_ns) > c->cfg.dirty_expire_ns)
 		c->stats.time_gaps++;
-	if (t < c->next_tick && (c->inflight_nr == 0 || c->inflight[c->inflight_head].done_ns > t))
-		c->now_ns = t;  /* nothing falls due: advance() would only move the clock */
-	else
-		advance(c, t);
+	advance(c, t);
 }
 
 void
