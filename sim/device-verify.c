@@ -58,9 +58,9 @@ pcs_dev_fill(guint8 *buf, guint32 file, guint64 page, guint32 gen)
 	guint64 s[4];
 
 	/* Four xorshift64* lanes, interleaved word by word: each word waits only for its own
-	 * lane's previous one, so a page fills about four times faster than from one chain
-	 * (every buffered write fills its pages: this is the cost of its copy). A lane is never
-	 * stuck at zero, since | 1 starts it off zero. */
+	 * lane's previous one, so a page fills 1.6 times faster than from one chain (740 ns
+	 * against 1220 on the bench machine; every buffered write fills its pages: this is the
+	 * cost of its copy). A lane is never stuck at zero, since | 1 starts it off zero. */
 	for (guint j = 0; j < 4; j++)
 		s[j] = pcs_mix64(x + j * G_GUINT64_CONSTANT (0x9e3779b97f4a7c15)) | 1;
 	for (guint i = 0; i < WORDS; i += 4) {

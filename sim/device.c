@@ -633,14 +633,12 @@ pcs_device_discard(PcsDevice *d, guint32 file, guint64 first, guint64 nr)
 	/* Only pages already placed can have generations: no new extent for a discard. */
 	for (guint64 p = first; p < first + nr; p++) {
 		const ExtSlot *sl = extent_find(d, file, p >> EXT_SHIFT);
-		Extent *e;
 
 		if (!sl) {
 			p |= EXT_PAGES - 1;
 			continue;
 		}
-		e = sl->e;
-		dirtied_of(e)[p & (EXT_PAGES - 1)] = written_of(e)[p & (EXT_PAGES - 1)];
+		dirtied_of(sl->e)[p & (EXT_PAGES - 1)] = written_of(sl->e)[p & (EXT_PAGES - 1)];
 	}
 }
 
