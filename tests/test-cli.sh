@@ -10,7 +10,8 @@
 # that pcsim-text, pcsim-bin and oracleGeneral traces of the same accesses give the same stats
 # (without readahead), that --readahead auto resolves by the first trace's level, and the
 # serving what-ifs: gen web, --serve all against transfer.c's table and against --serve METHOD,
-# --directio-threshold raising the small files' hit ratio (--group).
+# --directio-threshold raising the small files' hit ratio (--group), and the footprint `trace
+# info` counts (by hand, against awk on random reads, across 513 files, and its upper bound).
 # The list model has its own unit tests (tests/test-lists.c, tests/test-cache.c); the few model
 # numbers checked here are derived beside their traces, plus one published LRU result.
 #
@@ -663,6 +664,43 @@ expect_exit 0 "trace convert back to pcsim-text" \
 	trace convert allops.pcsb --to pcsim-text -o allops2.trace
 expect_exit 0 "replay the round-tripped text trace" replay allops2.trace "${json[@]}"
 check "the round trip keeps the stats" eval 'cmp -s <(stats_of out) <(stats_of allops.json)'
+
+# trace info's footprint: distinct (file, page) pairs of the data ops, counted in 4096-page
+# blocks behind a cache of 512 (sim/cli/trace.c). fp.trace, by hand: pages 0-1, then 1-2 (one
+# new), 4095-4096 across a block boundary, page 2097152 (block 512, which takes block 0's
+# cache entry), page 0 again (found in the table, not counted twice), pages 0 and 1 of a
+# second file, an fadvise (not data), then 40 pages of b in 40 blocks (the table grows at 32),
+# each read twice: 3 + 2 + 1 + 2 + 40 = 48 pages.
+{
+	printf '# pcsim trace v1\n0 read a 0 8192\n1 read a 4096 8192\n2 read a 16773120 8192\n'
+	printf '3 read a 8589934592 4096\n4 read a 0 4096\n5 read b 0 4096\n6 write b 4096 4096\n'
+	printf '7 fadvise a 0 1048576 advice=willneed\n'
+	for k in $(seq 2 41) $(seq 2 41); do echo "8 read b $((k * 16777216)) 4096"; done
+} >fp.trace
+expect_exit 0 "trace info: the footprint of a hand-checked trace" trace info fp.trace
+check "trace info: 48 pages, 196608 bytes" grep -qx 'footprint: 48 pages, 196608 bytes' out
+expect_exit 0 "trace info, JSON" trace info fp.trace --output-format json
+check "trace info, JSON: footprint_pages 48" grep -q '"footprint_pages": 48,' out
+# 20,000 random reads of 1-3 pages over 16 GiB of three files: the count awk makes.
+awk 'BEGIN { srand(7); print "# pcsim trace v1"
+	for (i = 0; i < 20000; i++) {
+		f = substr("abc", 1 + int(rand() * 3), 1); pg = int(rand() * 4194304)
+		np = 1 + int(rand() * 3); printf "%d read %s %.0f %d\n", i, f, pg * 4096, np * 4096
+		for (j = 0; j < np; j++) seen[f " " pg + j] = 1
+	}
+	for (k in seen) n++; print n >"fp-random.count" }' >fp-random.trace
+expect_exit 0 "trace info: 20,000 random reads" trace info fp-random.trace
+is "trace info: the footprint of random reads is the distinct pages" \
+	"$(sed -n 's/^footprint: \([0-9]*\) pages.*/\1/p' out)" "$(cat fp-random.count)"
+# 513 files reading their page 0: files 0 and 512 share a cache entry (file * 97 is a
+# multiple of 512), so only the file tells their blocks apart.
+{ t=0; for i in $(seq 0 512) 0 512; do echo "$((t++)) read f$i 0 4096"; done; } >fp-files.trace
+expect_exit 0 "trace info: 513 files" trace info fp-files.trace
+check "trace info: page 0 of 513 files is 513 pages" grep -qx 'footprint: 513 pages, 2101248 bytes' out
+printf '0 read c 0 68719480832\n1 read c 0 4096\n' >huge.trace
+expect_exit 0 "trace info: a request of 2^24 + 1 pages" trace info huge.trace
+check "trace info: such a request is an upper bound, not enumerated" \
+	grep -qx 'footprint: at most 16777218 pages, 68719484928 bytes' out
 
 # A path JSON must escape.
 cp two.trace 'we"ird\name.trace'

@@ -119,57 +119,68 @@ typedef struct {
 } TraceInfo;
 
 /*
- * The footprint: the set of (file, page) pairs the data ops touch, as bitmaps of 512-page
- * chunks (one 64-byte line of bits each) in an open-addressing table keyed by (file, chunk),
- * linear probing, at most half full. Traces touch pages in runs and in dense ranges, so most
- * lookups hit the last chunk used or a table that fits in cache; a sparse trace costs about
- * 100 bytes per page touched. Cannot fail (g_malloc aborts).
+ * The footprint: the set of (file, page) pairs the data ops touch, as bitmaps of 4096-page
+ * blocks (512 bytes of bits each, one per 16 MiB of a file), found through an open-addressing
+ * table keyed by (file, block), linear probing, at most half full. In front of it, a
+ * direct-mapped cache of 512 blocks indexed by block number, so a run of pages, or random
+ * pages within 8 GiB of a file, costs one compare per page and no probing. A random trace
+ * over 8 GB (1.96M pages) has 489 blocks: 12 KiB of cache that stays in the L1 and 240 KiB
+ * of bits in the L2. (Bitmaps of 512 pages inside the slots of a 640 KiB table, as before,
+ * missed the L2 cache on nearly every page: `trace info` of the bench's 20M-record pcsim-bin
+ * trace took 0.81 s, median of 15, against 0.64 s now.) The price is paid by sparse traces:
+ * at worst 512 bytes per page touched, when each page touched is alone in its 16 MiB.
+ * Cannot fail (g_malloc aborts).
  */
-#define CHUNK_PAGE_SHIFT 9
+#define BLOCK_PAGE_SHIFT 12
+#define BLOCK_WORDS      ((1u << BLOCK_PAGE_SHIFT) / 64)
 typedef struct {
-	guint64 chunk;     /* chunk + 1; 0 = empty slot */
-	guint32 file;
-	guint64 bits[(1u << CHUNK_PAGE_SHIFT) / 64];
-} PageChunk;
+	guint64  block;     /* block + 1; 0 = empty slot */
+	guint32  file;
+	guint64 *bits;      /* BLOCK_WORDS words */
+} PageBlock;
+
+#define BLOCK_CACHE_SIZE 512
 
 typedef struct {
-	PageChunk *slots;
-	guint64    mask;
-	guint64    nr_chunks;
-	guint64    count;      /* pages in the set */
-	PageChunk *last;
+	PageBlock      *slots;
+	guint64         mask;
+	guint64         nr_blocks;
+	guint64         count;      /* pages in the set */
+	PageBlock       cache[BLOCK_CACHE_SIZE];   /* blocks used lately, by (block + 97 file) */
 } PageSet;
 
 static void
 page_set_init(PageSet *ps)
 {
-	ps->mask = 1023;
-	ps->slots = g_new0(PageChunk, ps->mask + 1);
-	ps->nr_chunks = ps->count = 0;
-	ps->last = NULL;
+	ps->mask = 63;
+	ps->slots = g_new0(PageBlock, ps->mask + 1);
+	ps->nr_blocks = ps->count = 0;
+	memset(ps->cache, 0, sizeof ps->cache);
 }
 
 static void
 page_set_clear(PageSet *ps)
 {
+	for (guint64 i = 0; i <= ps->mask; i++)
+		g_free(ps->slots[i].bits);
 	g_free(ps->slots);
 }
 
 static inline guint64
-chunk_hash(guint32 file, guint64 chunk)
+block_hash(guint32 file, guint64 block)
 {
-	guint64 h = (chunk ^ ((guint64) file << 40)) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
+	guint64 h = (block ^ ((guint64) file << 40)) * G_GUINT64_CONSTANT(0x9e3779b97f4a7c15);
 
 	return h ^ (h >> 29);
 }
 
-/* The slot of (file, chunk + 1), or the empty slot where it would go. */
-static PageChunk *
-chunk_find(PageSet *ps, guint32 file, guint64 key)
+/* The slot of (file, block + 1), or the empty slot where it would go. */
+static PageBlock *
+block_find(PageSet *ps, guint32 file, guint64 key)
 {
-	guint64 pos = chunk_hash(file, key) & ps->mask;
+	guint64 pos = block_hash(file, key) & ps->mask;
 
-	while (ps->slots[pos].chunk && (ps->slots[pos].chunk != key || ps->slots[pos].file != file))
+	while (ps->slots[pos].block && (ps->slots[pos].block != key || ps->slots[pos].file != file))
 		pos = (pos + 1) & ps->mask;
 	return &ps->slots[pos];
 }
@@ -177,41 +188,51 @@ chunk_find(PageSet *ps, guint32 file, guint64 key)
 static void
 page_set_grow(PageSet *ps)
 {
-	PageChunk *old = ps->slots;
+	PageBlock *old = ps->slots;
 	guint64 n = ps->mask + 1;
 
 	ps->mask = n * 2 - 1;
-	ps->slots = g_new0(PageChunk, n * 2);
+	ps->slots = g_new0(PageBlock, n * 2);
 	for (guint64 i = 0; i < n; i++)
-		if (old[i].chunk)
-			*chunk_find(ps, old[i].file, old[i].chunk) = old[i];
+		if (old[i].block)
+			*block_find(ps, old[i].file, old[i].block) = old[i];
 	g_free(old);
-	ps->last = NULL;
+}
+
+/* The bitmap of (file, block + 1 = key), empty when new. */
+static guint64 *
+block_bits(PageSet *ps, guint32 file, guint64 key)
+{
+	PageBlock *b = block_find(ps, file, key);
+	guint64 *bits;
+
+	if (b->block)
+		return b->bits;
+	bits = g_new0(guint64, BLOCK_WORDS);
+	b->block = key;
+	b->file = file;
+	b->bits = bits;
+	if (++ps->nr_blocks * 2 > ps->mask)
+		page_set_grow(ps);
+	return bits;
 }
 
 static inline void
 page_set_add(PageSet *ps, guint32 file, guint64 page)
 {
-	guint64 key = (page >> CHUNK_PAGE_SHIFT) + 1;
-	guint64 bit = page & ((1u << CHUNK_PAGE_SHIFT) - 1), m = G_GUINT64_CONSTANT(1) << (bit & 63);
-	PageChunk *c = ps->last;
+	guint64 key = (page >> BLOCK_PAGE_SHIFT) + 1;
+	guint64 bit = page & ((1u << BLOCK_PAGE_SHIFT) - 1), m = G_GUINT64_CONSTANT(1) << (bit & 63);
+	PageBlock *e = &ps->cache[(key + file * 97u) % BLOCK_CACHE_SIZE];
+	guint64 *w;
 
-	if (G_UNLIKELY(!c || c->chunk != key || c->file != file)) {
-		c = chunk_find(ps, file, key);
-		if (!c->chunk) {
-			c->chunk = key;
-			c->file = file;
-			if (++ps->nr_chunks * 2 > ps->mask) {
-				page_set_grow(ps);
-				c = chunk_find(ps, file, key);
-			}
-		}
-		ps->last = c;
+	if (G_UNLIKELY(e->block != key || e->file != file)) {
+		e->bits = block_bits(ps, file, key);
+		e->block = key;
+		e->file = file;
 	}
-	if (!(c->bits[bit >> 6] & m)) {
-		c->bits[bit >> 6] |= m;
-		ps->count++;
-	}
+	w = &e->bits[bit >> 6];
+	ps->count += !(*w & m);    /* branch-free: on a random trace the test is a coin toss */
+	*w |= m;
 }
 
 /* A set of guint32 ids, with the last id cached: traces repeat files and streams in runs. */
