@@ -675,7 +675,8 @@ pcs_trace_writer_new(const char *path, const char *format, const PcsFileTable *f
 		w->out = stdout;
 	} else {
 		w->tmp_path = g_strconcat(path, ".tmp", NULL);
-		fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+		/* read and write: pcsim-bin moves its records to put the name table first */
+		fd = open(w->tmp_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
 		if (fd < 0) {
 			e = errno;
 			g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FAILED,

@@ -22,6 +22,7 @@
 
 #include <cmocka.h>
 #include <glib.h>
+#include <zstd.h>
 #include <glib/gstdio.h>
 #include <pcsim/trace.h>
 
@@ -934,7 +935,9 @@ test_writer(void **state)
 	}
 }
 
-/* A valid pcsim-bin file: 3 reads of "a" and "bb" as records, returned as bytes. */
+/* A valid pcsim-bin file as pcsim writes it (version 2): 3 reads of "a" and "bb", as bytes.
+ *   0 header (records_offset 63)   32 name table: count 2, { size, 1, "a" }, { size, 2, "bb" }
+ *   63 record 1   95 record 2   127 record 3   159 end */
 static GByteArray *
 valid_pcsb(Fixture *f)
 {
@@ -954,9 +957,27 @@ valid_pcsb(Fixture *f)
 	path = write_trace(f, "valid.pcsb", "pcsim-bin", files, evs);
 	assert_true(g_file_get_contents(path, &data, &len, NULL));
 	g_unlink(path);
-	/* 32 + 3 * 32 + 4 + (12 + 1) + (12 + 2) = 159 */
+	/* 32 + 4 + (12 + 1) + (12 + 2) + 3 * 32 = 159 */
 	assert_int_equal(len, 159);
+	assert_int_equal(data[8], 2);                     /* version */
+	assert_int_equal((guint8) data[24], 63);          /* records_offset */
 	return g_byte_array_new_take((guint8 *) g_steal_pointer(&data), len);
+}
+
+/* The same file in version 1, names after the records, as pcsim wrote it before:
+ *   0 header (names_offset 128)   32 records   128 name table   159 end */
+static GByteArray *
+valid_pcsb_v1(Fixture *f)
+{
+	g_autoptr(GByteArray) v2 = valid_pcsb(f);
+	GByteArray *v1 = g_byte_array_new();
+
+	g_byte_array_append(v1, v2->data, 32);
+	g_byte_array_append(v1, v2->data + 63, 96);
+	g_byte_array_append(v1, v2->data + 32, 31);
+	v1->data[8] = 1;
+	v1->data[24] = 128;
+	return v1;
 }
 
 static void
@@ -973,7 +994,7 @@ put_u64(GByteArray *b, gsize off, guint64 v)
 	memcpy(b->data + off, &v, 8);
 }
 
-/* A corruption of valid_pcsb() that open() must refuse. */
+/* A corruption of valid_pcsb() or valid_pcsb_v1() that open() must refuse. */
 typedef struct {
 	const char *name;
 	gsize       truncate_to;   /* 0: keep the length */
@@ -984,15 +1005,34 @@ typedef struct {
 	const char *msg;
 } Corruption;
 
-static const Corruption open_corruptions[] = {
+static const Corruption v2_corruptions[] = {
+	{ "header cut",  20, 0, 0, 0, FALSE, "truncated: 20 bytes, shorter than the 32-byte header" },
+	{ "records cut", 150, 0, 0, 0, FALSE,
+	  "truncated: the header promises 3 records but the file has room for 2" },
+	{ "bad magic",   0, 0, 1, 'X', FALSE, "bad magic (expected \"PCSIMTRB\")" },
+	{ "version",     0, 8, 4, 3, FALSE, "unsupported version 3 (this pcsim reads 1 and 2)" },
+	{ "record size", 0, 12, 4, 24, FALSE, "record size 24, expected 32" },
+	{ "huge count",  0, 16, 8, G_MAXUINT64, FALSE, "truncated: the header promises" },
+	{ "no table",    0, 24, 8, 32, FALSE, "records_offset 32 leaves no room for the name table" },
+	{ "past end",    0, 24, 8, 1000, FALSE,
+	  "truncated: records_offset 1000 is past the end of the file (159 bytes)" },
+	{ "table long",  0, 24, 8, 64, FALSE,
+	  "the name table ends at offset 63, not at records_offset 64" },
+	{ "table short", 0, 24, 8, 60, FALSE, "name 1 of 2 runs past records_offset" },
+	{ "names count", 0, 32, 4, 1000000, FALSE,
+	  "the name table promises 1000000 names but records_offset leaves it too short" },
+	{ "name len 0",  0, 32 + 4 + 8, 4, 0, FALSE, "name 0 has length 0" },
+	{ "name len",    0, 32 + 4 + 8, 4, 0xffffffffu, FALSE, "name 0 has length 4294967295" },
+	{ "name NUL",    0, 32 + 4 + 12, 1, 0, FALSE, "name 0 contains a NUL byte" },
+	{ "trailing",    0, 0, 0, 0, TRUE, "1 unexpected bytes after the records" },
+};
+
+static const Corruption v1_corruptions[] = {
 	{ "header cut",  20, 0, 0, 0, FALSE, "truncated: 20 bytes, shorter than the 32-byte header" },
 	{ "records cut", 100, 0, 0, 0, FALSE,
 	  "truncated: the header promises 3 records but the file has room for 2" },
 	{ "names cut",   156, 0, 0, 0, FALSE, "truncated: name 1 of 2 is cut off" },
 	{ "no names",    128, 0, 0, 0, FALSE, "truncated: no name table at offset 128" },
-	{ "bad magic",   0, 0, 1, 'X', FALSE, "bad magic (expected \"PCSIMTRB\")" },
-	{ "version",     0, 8, 4, 2, FALSE, "unsupported version 2 (this pcsim reads 1)" },
-	{ "record size", 0, 12, 4, 24, FALSE, "record size 24, expected 32" },
 	{ "huge count",  0, 16, 8, G_MAXUINT64, FALSE, "truncated: the header promises" },
 	{ "names off",   0, 24, 8, 64, FALSE, "names_offset 64 does not follow the records" },
 	{ "names count", 0, 128, 4, 1000000, FALSE, "the name table promises 1000000 names" },
@@ -1002,60 +1042,76 @@ static const Corruption open_corruptions[] = {
 	{ "trailing",    0, 0, 0, 0, TRUE, "1 unexpected bytes after the name table" },
 };
 
-/* A corruption of record 2 that next() must report, and then go on with record 3. */
+/* A corruption of record 2 that next() must report, and then go on with record 3; off is
+ * within the record. */
 static const Corruption record_corruptions[] = {
-	{ "file id",  0, 32 + 32 + 20, 4, 99, FALSE,
-	  "file index 99 is not in the name table (2 names)" },
-	{ "op",       0, 32 + 32 + 28, 1, 200, FALSE, "op 200 out of range (0..14)" },
-	{ "advice",   0, 32 + 32 + 29, 1, 9, FALSE, "advice 9 out of range" },
-	{ "advice on read", 0, 32 + 32 + 29, 1, PCS_ADVICE_RANDOM, FALSE,
+	{ "file id",  0, 20, 4, 99, FALSE, "file index 99 is not in the name table (2 names)" },
+	{ "op",       0, 28, 1, 200, FALSE, "op 200 out of range (0..14)" },
+	{ "advice",   0, 29, 1, 9, FALSE, "advice 9 out of range" },
+	{ "advice on read", 0, 29, 1, PCS_ADVICE_RANDOM, FALSE,
 	  "advice is only valid on fadvise, not on read" },
-	{ "all files", 0, 32 + 32 + 20, 4, 0xffffffffu, FALSE,
+	{ "all files", 0, 20, 4, 0xffffffffu, FALSE,
 	  "all files (-) is only valid on sync, not on read" },
-	{ "no offset", 0, 32 + 32 + 8, 8, G_MAXUINT64, FALSE, "read needs OFFSET as a number" },
-	{ "no length", 0, 32 + 32 + 16, 4, 0xffffffffu, FALSE, "read needs LENGTH as a number" },
-	{ "overflow", 0, 32 + 32 + 8, 8, G_MAXUINT64 - 5, FALSE, "offset + length overflows" },
-	{ "time back", 0, 32 + 32, 8, 0, FALSE, "time goes backwards: 0 < 1" },
-	{ "time neg", 0, 32 + 32, 8, (guint64) -7, FALSE, "negative time -7" },
+	{ "no offset", 0, 8, 8, G_MAXUINT64, FALSE, "read needs OFFSET as a number" },
+	{ "no length", 0, 16, 4, 0xffffffffu, FALSE, "read needs LENGTH as a number" },
+	{ "overflow", 0, 8, 8, G_MAXUINT64 - 5, FALSE, "offset + length overflows" },
+	{ "time back", 0, 0, 8, 0, FALSE, "time goes backwards: 0 < 1" },
+	{ "time neg", 0, 0, 8, (guint64) -7, FALSE, "negative time -7" },
 };
 
-static char *
-put_corrupt(Fixture *f, const GByteArray *valid, const Corruption *c, unsigned i)
+/* The corrupted bytes (patched at base + c->off). */
+static GByteArray *
+corrupt_bytes(const GByteArray *valid, const Corruption *c, gsize base)
 {
-	g_autoptr(GByteArray) b = g_byte_array_new();
-	g_autofree char *name = g_strdup_printf("corrupt%u.pcsb", i);
+	GByteArray *b = g_byte_array_new();
 
 	g_byte_array_append(b, valid->data, valid->len);
 	if (c->truncate_to)
 		g_byte_array_set_size(b, (guint) c->truncate_to);
 	if (c->width == 1)
-		b->data[c->off] = (guint8) c->value;
+		b->data[base + c->off] = (guint8) c->value;
 	else if (c->width == 4)
-		put_u32(b, c->off, (guint32) c->value);
+		put_u32(b, base + c->off, (guint32) c->value);
 	else if (c->width == 8)
-		put_u64(b, c->off, c->value);
+		put_u64(b, base + c->off, c->value);
 	if (c->append)
 		g_byte_array_append(b, (const guint8 *) "!", 1);
+	return b;
+}
+
+static char *
+put_corrupt(Fixture *f, const GByteArray *valid, const Corruption *c, gsize base, unsigned i)
+{
+	g_autoptr(GByteArray) b = corrupt_bytes(valid, c, base);
+	g_autofree char *name = g_strdup_printf("corrupt%u.pcsb", i);
+
 	return put_file(f, name, b->data, b->len);
 }
 
 static void
-test_bin_corrupt(void **state)
+check_open_refused(Fixture *f, const GByteArray *valid, const Corruption *cs, unsigned n,
+		   unsigned first)
 {
-	Fixture *f = *state;
-	g_autoptr(GByteArray) valid = valid_pcsb(f);
 	g_autoptr(GError) error = NULL;
 
-	for (unsigned i = 0; i < G_N_ELEMENTS(open_corruptions); i++) {
-		g_autofree char *path = put_corrupt(f, valid, &open_corruptions[i], i);
+	for (unsigned i = 0; i < n; i++) {
+		g_autofree char *path = put_corrupt(f, valid, &cs[i], 0, first + i);
 		g_autofree char *prefix = g_strdup_printf("%s: pcsim-bin: ", path);
 
 		if (pcs_trace_open(path, "pcsim-bin", f->files, &error))
-			print_error("%s: accepted\n", open_corruptions[i].name);
-		check_error(&error, PCS_TRACE_ERROR_FORMAT, prefix, open_corruptions[i].msg);
+			print_error("%s: accepted\n", cs[i].name);
+		check_error(&error, PCS_TRACE_ERROR_FORMAT, prefix, cs[i].msg);
 	}
+}
+
+/* Record 2 (at rec2) corrupted each way: reported, and record 3 still read. */
+static void
+check_record_errors(Fixture *f, const GByteArray *valid, gsize rec2, unsigned first)
+{
+	g_autoptr(GError) error = NULL;
+
 	for (unsigned i = 0; i < G_N_ELEMENTS(record_corruptions); i++) {
-		g_autofree char *path = put_corrupt(f, valid, &record_corruptions[i], 100 + i);
+		g_autofree char *path = put_corrupt(f, valid, &record_corruptions[i], rec2, first + i);
 		g_autofree char *prefix = g_strdup_printf("%s: record 2: ", path);
 		g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
 		PcsIoEvent ev;
@@ -1068,6 +1124,111 @@ test_bin_corrupt(void **state)
 		check_error(&error, PCS_TRACE_ERROR_PARSE, prefix, record_corruptions[i].msg);
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_OK);
 		assert_int_equal(ev.t_ns, 3);
+		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_EOF);
+	}
+}
+
+static void
+test_bin_corrupt(void **state)
+{
+	Fixture *f = *state;
+	g_autoptr(GByteArray) valid = valid_pcsb(f);
+	g_autoptr(GByteArray) v1 = valid_pcsb_v1(f);
+
+	check_open_refused(f, valid, v2_corruptions, G_N_ELEMENTS(v2_corruptions), 0);
+	check_record_errors(f, valid, 95, 100);
+	check_open_refused(f, v1, v1_corruptions, G_N_ELEMENTS(v1_corruptions), 200);
+	check_record_errors(f, v1, 64, 300);
+}
+
+/* Writes data zstd-compressed as name. */
+static char *
+put_zstd(Fixture *f, const char *name, const GByteArray *data)
+{
+	gsize cap = ZSTD_compressBound(data->len);
+	g_autofree guint8 *z = g_malloc(cap);
+	gsize n = ZSTD_compress(z, cap, data->data, data->len, 3);
+
+	assert_false(ZSTD_isError(n));
+	return put_file(f, name, z, n);
+}
+
+/* The events of a pcsim-bin file, as "t:file:offset" words. */
+static char *
+events_of(Fixture *f, const char *path)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
+	GString *s = g_string_new(NULL);
+	PcsTraceStatus st;
+	PcsIoEvent ev;
+
+	assert_non_null(t);
+	assert_string_equal(pcs_trace_ops(t)->name, "pcsim-bin");
+	while ((st = pcs_trace_next(t, &ev, &error)) == PCS_TRACE_OK)
+		g_string_append_printf(s, "%" G_GINT64_FORMAT ":%s:%" G_GUINT64_FORMAT " ",
+				       ev.t_ns, pcs_files_name(f->files, ev.file), ev.offset_bytes);
+	assert_int_equal(st, PCS_TRACE_EOF);
+	return g_string_free(s, FALSE);
+}
+
+/*
+ * Both versions, plain and zstd-compressed, give the same events. A compressed version 2 file
+ * is streamed once, so what open() checks on a mapped file is found as the data comes: data
+ * after the last record is an error at the end; data ending in the table or in a record is
+ * an error, never a shorter trace.
+ */
+static void
+test_bin_versions(void **state)
+{
+	Fixture *f = *state;
+	g_autoptr(GByteArray) v2 = valid_pcsb(f);
+	g_autoptr(GByteArray) v1 = valid_pcsb_v1(f);
+	g_autofree char *p2 = put_file(f, "v2.pcsb", v2->data, v2->len);
+	g_autofree char *p1 = put_file(f, "v1.pcsb", v1->data, v1->len);
+	g_autofree char *z2 = put_zstd(f, "v2.pcsb.zst", v2);
+	g_autofree char *z1 = put_zstd(f, "v1.pcsb.zst", v1);
+	g_autofree char *want = events_of(f, p2);
+	g_autoptr(GError) error = NULL;
+	static const struct {
+		gsize       truncate_to;
+		gboolean    append;
+		const char *msg;
+		gboolean    at_open;
+	} bad[] = {
+		{ 50, FALSE, "truncated: the data ends inside the name table", TRUE },
+		{ 150, FALSE, "truncated: the data ends inside this record", FALSE },
+		{ 0, TRUE, "unexpected bytes after the last record (the header promises 3", FALSE },
+	};
+
+	assert_string_equal(want, "1:a:0 2:bb:10 3:a:20 ");
+	for (unsigned i = 0; i < 3; i++) {
+		const char *path = i == 0 ? p1 : i == 1 ? z2 : z1;
+		g_autofree char *got = events_of(f, path);
+
+		assert_string_equal(got, want);
+	}
+	for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+		Corruption c = { "", bad[i].truncate_to, 0, 0, 0, bad[i].append, bad[i].msg };
+		g_autoptr(GByteArray) b = corrupt_bytes(v2, &c, 0);
+		g_autofree char *name = g_strdup_printf("bad%u.pcsb.zst", i);
+		g_autofree char *path = put_zstd(f, name, b);
+		g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
+		PcsTraceStatus st;
+		PcsIoEvent ev;
+		unsigned nr = 0;
+
+		if (bad[i].at_open) {
+			assert_null(t);
+			check_error(&error, PCS_TRACE_ERROR_FORMAT, path, bad[i].msg);
+			continue;
+		}
+		assert_non_null(t);
+		while ((st = pcs_trace_next(t, &ev, &error)) == PCS_TRACE_OK)
+			nr++;
+		assert_int_equal(st, PCS_TRACE_ERROR);
+		assert_int_equal(nr, bad[i].append ? 3 : 2);
+		check_error(&error, PCS_TRACE_ERROR_PARSE, path, bad[i].msg);
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_EOF);
 	}
 }
@@ -1178,6 +1339,7 @@ test_fuzz(void **state)
 {
 	Fixture *f = *state;
 	g_autoptr(GByteArray) pcsb = valid_pcsb(f);
+	g_autoptr(GByteArray) pcsb_v1 = valid_pcsb_v1(f);
 	g_autoptr(GByteArray) ora = oracle_records(8);
 	g_autofree char *small = NULL;
 	gsize small_len;
@@ -1186,15 +1348,16 @@ test_fuzz(void **state)
 	g_autofree char *path = g_build_filename(f->dir, "fuzz", NULL);
 
 	assert_true(g_file_get_contents(SMALL_TXT, &small, &small_len, NULL));
-	for (unsigned iter = 0; iter < 600; iter++) {
+	for (unsigned iter = 0; iter < 800; iter++) {
 		const guint8 *src;
 		gsize len;
 		g_autofree guint8 *buf = NULL;
 		unsigned nr_mut = (unsigned) g_rand_int_range(rng, 0, 6);
 
-		switch (iter % 3) {
+		switch (iter % 4) {
 		case 0: src = pcsb->data; len = pcsb->len; break;
 		case 1: src = ora->data; len = ora->len; break;
+		case 2: src = pcsb_v1->data; len = pcsb_v1->len; break;
 		default: src = (const guint8 *) small; len = small_len; break;
 		}
 		buf = g_memdup2(src, len);
@@ -1247,6 +1410,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bin_roundtrip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bin_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bin_versions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oracle_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oracle_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),

@@ -2,19 +2,24 @@
  * pcsb.c - pcsim's binary trace format, "pcsim-bin" (files named *.pcsb): the events of a
  * pcsim-text trace in fixed 32-byte records, for replays that should not pay for parsing.
  *
- * Layout (every integer little-endian):
+ * Layout, version 2 (every integer little-endian):
  *
  *   offset 0   +--------------------------------------------------------------+
- *              | magic "PCSIMTRB" | u32 version = 1 | u32 record_size = 32    |  header,
- *              | u64 nr_records   | u64 names_offset = 32 + 32 * nr_records   |  32 bytes
+ *              | magic "PCSIMTRB" | u32 version = 2 | u32 record_size = 32    |  header,
+ *              | u64 nr_records   | u64 records_offset = 32 + table bytes     |  32 bytes
  *   32         +--------------------------------------------------------------+
+ *              | u32 count | count x { u64 size_bytes | u32 len | len bytes } |  name table
+ *   rec_off    +--------------------------------------------------------------+
  *              | i64 t_ns | u64 offset | u32 len | u32 file | u32 stream      |  record 1
  *              | u8 op | u8 advice | u16 flags                                |
  *              +--------------------------------------------------------------+
- *              | ... nr_records records of 32 bytes                           |
- *   names_off  +--------------------------------------------------------------+
- *              | u32 count | count x { u64 size_bytes | u32 len | len bytes } |  name table,
- *              +--------------------------------------------------------------+  up to EOF
+ *              | ... nr_records records of 32 bytes, up to EOF                |
+ *              +--------------------------------------------------------------+
+ *
+ * Version 1 (still read; pcsim wrote it until 2026-11) has the same header with
+ * names_offset = 32 + 32 * nr_records at 24, the records at 32, and the name table after them,
+ * up to EOF. That order made a compressed trace cost two decompressions: the table, needed
+ * before the first record, comes last.
  *
  * t_ns is -1 when unknown; offset all-ones and len all-ones (0xffffffff) mean "none" (PCS_NONE),
  * so a length must be below 4 GiB - 1 (the writer refuses longer ones). file indexes the name
@@ -25,17 +30,19 @@
  * of a pcsim-bin trace knows every size from the start and does no size bookkeeping per record.
  *
  * Validation, so that no file can make the reader read out of bounds: at open, the magic, the
- * version, the record size, the record area within the file, names_offset exactly after the
- * records, every name within the file, non-empty and without NUL, and no bytes after the
- * table; per record, everything pcs_trace_check_event() checks, a file index below count, and
- * time never going backwards. A bad record is reported and skipped; the next one is readable.
+ * version, the record size, every name within the table, non-empty and without NUL, the table
+ * ending exactly at records_offset (v1: names_offset exactly after the records and no bytes
+ * after the table), and the records filling the rest of the file exactly; per record,
+ * everything pcs_trace_check_event() checks, a file index below count, and time never going
+ * backwards. A bad record is reported and skipped; the next one is readable.
  *
- * The reader maps the file (MADV_SEQUENTIAL); next() decodes one record in place. A compressed
- * file (.pcsb.zst, .gz, .bz2; input.c) is read twice, streamed, never decompressed to disk: a
- * first pass at open finds its size and keeps the name table, which follows the records, then
- * next() decodes records from a refilled buffer; every check above is the same. The writer
- * streams records through stdio, then writes the name table, then seeks back to fill in the
- * header (which is why it cannot write to a pipe).
+ * The reader maps a plain file (MADV_SEQUENTIAL); next() decodes one record in place. A
+ * compressed file (.pcsb.zst, .gz, .bz2; input.c) is streamed, never decompressed to disk. In
+ * version 2 it is read once: the table at open, the records by next(), which reports data
+ * that ends inside a record or goes on after the last one. In version 1 a first pass at open
+ * finds its size and keeps the name table, then next() decodes records from a second. The
+ * writer streams records through stdio after a 32-byte gap, then moves them up to make room
+ * for the name table and writes the header (which is why it cannot write to a pipe).
  *
  * Entry points: pcs_trace_pcsb_ops (reader), pcs_trace_pcsb_emit_ops (writer).
  */
@@ -44,6 +51,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <glib.h>
 #include <pcsim/trace.h>
@@ -53,19 +61,22 @@
 
 #define PCSB_MAGIC        "PCSIMTRB"
 #define PCSB_MAGIC_LEN    8
-#define PCSB_VERSION      1
+#define PCSB_VERSION      2     /* written; version 1 is still read */
 #define PCSB_HEADER_BYTES 32
 #define PCSB_RECORD_BYTES 32
 #define PCSB_LEN_NONE     G_MAXUINT32
 #define PCSB_FILE_ALL     G_MAXUINT32
 #define PCSB_MAX_NAME     4096
+#define STREAM_CHUNK      (256 * 1024)   /* table bytes taken from a stream at a time */
 
 /* ---- The reader ------------------------------------------------------------------------ */
 
 typedef struct {
 	PcsByteStream s;            /* the file: mapped, or decompressed through a buffer */
 	const guint8 *base;         /* the mapping (plain files), or NULL */
-	guint64       size;         /* of the (decompressed) data */
+	guint64       size;         /* of the data (streamed version 2: unknown; the header's 32) */
+	guint32       version;      /* 1: names after the records; 2: names first */
+	gboolean      check_tail;   /* version 2, streamed: next() checks the data ends */
 	guint64       nr_records;
 	guint64       next;         /* index of the next record; position() is this (1-based) */
 	guint32       nr_names;
@@ -99,6 +110,22 @@ fail(PcsbReader *r, GError **error, const char *fmt, ...)
 	va_end(ap);
 	pcsb_close(r);
 	return NULL;
+}
+
+static gboolean
+fail_msg(GError **error, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* Sets a PCS_TRACE_ERROR_FORMAT error; FALSE. */
+static gboolean
+fail_msg(GError **error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (error)
+		*error = g_error_new_valist(PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_FORMAT, fmt, ap);
+	va_end(ap);
+	return FALSE;
 }
 
 /*
@@ -145,24 +172,172 @@ fail:
 }
 
 /*
+ * Reads the name table at [pos, end) of the data, which tbl holds from offset tbl_off on:
+ * every entry within bounds, non-empty, at most PCSB_MAX_NAME bytes and without NUL; interns
+ * each name and notes its size. The table must fill [pos, end) exactly. In version 1 end is
+ * the end of the file; in version 2 it is records_offset, and the messages say so.
+ */
+static gboolean
+read_names(PcsbReader *r, PcsFileTable *files, const guint8 *tbl, guint64 tbl_off,
+	   guint64 pos, guint64 end, gboolean v2, GError **error)
+{
+	const char *cut = v2 ? "runs past records_offset" : "is cut off";
+
+	if (end < pos || end - pos < 4) {
+		if (v2)
+			return fail_msg(error, "records_offset %" G_GUINT64_FORMAT " leaves no room "
+					"for the name table", end);
+		return fail_msg(error, "truncated: no name table at offset %" G_GUINT64_FORMAT,
+				pos);
+	}
+	r->nr_names = pcs_le32(tbl + (pos - tbl_off));
+	pos += 4;
+	if (r->nr_names > (end - pos) / 12)
+		return fail_msg(error, "%sthe name table promises %u names but %s too short for "
+				"them", v2 ? "" : "truncated: ", r->nr_names,
+				v2 ? "records_offset leaves it" : "the file is");
+	r->file_ids = g_new(guint32, MAX(r->nr_names, 1));
+	for (guint32 i = 0; i < r->nr_names; i++) {
+		guint64 size_bytes;
+		guint32 len;
+		const char *name;
+
+		if (end - pos < 12)
+			return fail_msg(error, "%sname %u of %u %s", v2 ? "" : "truncated: ", i,
+					r->nr_names, cut);
+		size_bytes = pcs_le64(tbl + (pos - tbl_off));
+		len = pcs_le32(tbl + (pos - tbl_off) + 8);
+		pos += 12;
+		if (len == 0 || len > PCSB_MAX_NAME)
+			return fail_msg(error, "name %u has length %u (expected 1..%d)", i, len,
+					PCSB_MAX_NAME);
+		if (end - pos < len)
+			return fail_msg(error, "%sname %u of %u %s", v2 ? "" : "truncated: ", i,
+					r->nr_names, cut);
+		name = (const char *) tbl + (pos - tbl_off);
+		if (memchr(name, '\0', len))
+			return fail_msg(error, "name %u contains a NUL byte", i);
+		r->file_ids[i] = pcs_files_intern(files, name, len);
+		if (size_bytes)
+			pcs_files_note_size(files, r->file_ids[i], size_bytes);
+		pos += len;
+	}
+	if (pos != end) {
+		if (v2)
+			return fail_msg(error, "the name table ends at offset %" G_GUINT64_FORMAT
+					", not at records_offset %" G_GUINT64_FORMAT, pos, end);
+		return fail_msg(error, "%" G_GUINT64_FORMAT " unexpected bytes after the name "
+				"table", end - pos);
+	}
+	return TRUE;
+}
+
+/*
+ * Version 1, names after the records: the records lie within the file and the name table
+ * starts right after them and runs to the end. A compressed file is first read through once
+ * (scan_compressed) for its size and its table.
+ */
+static gboolean
+open_v1(PcsbReader *r, const char *path, guint64 names_off, PcsFileTable *files,
+	GError **error)
+{
+	g_autoptr(GByteArray) table = g_byte_array_new();
+	const guint8 *tbl = r->base;
+	guint64 pos, max_records, tbl_off = 0;
+
+	if (!r->base) {
+		if (!scan_compressed(path, names_off, r->nr_records, &r->size, table, error))
+			return FALSE;
+		tbl = table->data;
+		tbl_off = names_off;
+	}
+	max_records = (r->size - PCSB_HEADER_BYTES) / PCSB_RECORD_BYTES;
+	if (r->nr_records > max_records)
+		return fail_msg(error, "truncated: the header promises %" G_GUINT64_FORMAT
+				" records but the file has room for %" G_GUINT64_FORMAT,
+				r->nr_records, max_records);
+	pos = PCSB_HEADER_BYTES + r->nr_records * PCSB_RECORD_BYTES;
+	if (names_off != pos)
+		return fail_msg(error, "names_offset %" G_GUINT64_FORMAT " does not follow the "
+				"records (expected %" G_GUINT64_FORMAT ")", names_off, pos);
+	return read_names(r, files, tbl, tbl_off, pos, r->size, FALSE, error);
+}
+
+/*
+ * Version 2, names first: the table fills [32, records_offset), the records run from there
+ * to the end of the data. A mapped file is checked whole here; a compressed one is streamed
+ * once: its table is read now (at most 64 MiB), its records by next(), which checks at the
+ * end that nothing follows them.
+ */
+static gboolean
+open_v2(PcsbReader *r, guint64 records_off, PcsFileTable *files, GError **error)
+{
+	g_autoptr(GByteArray) table = NULL;
+	guint64 tbl_len;
+
+	if (records_off < PCSB_HEADER_BYTES + 4)
+		return fail_msg(error, "records_offset %" G_GUINT64_FORMAT " leaves no room for "
+				"the name table", records_off);
+	tbl_len = records_off - PCSB_HEADER_BYTES;
+	if (r->base) {
+		guint64 room;
+
+		if (records_off > r->size)
+			return fail_msg(error, "truncated: records_offset %" G_GUINT64_FORMAT
+					" is past the end of the file (%" G_GUINT64_FORMAT " bytes)",
+					records_off, r->size);
+		if (!read_names(r, files, r->base, 0, PCSB_HEADER_BYTES, records_off, TRUE, error))
+			return FALSE;
+		room = (r->size - records_off) / PCSB_RECORD_BYTES;
+		if (r->nr_records > room)
+			return fail_msg(error, "truncated: the header promises %" G_GUINT64_FORMAT
+					" records but the file has room for %" G_GUINT64_FORMAT,
+					r->nr_records, room);
+		if (r->size - records_off != r->nr_records * PCSB_RECORD_BYTES)
+			return fail_msg(error, "%" G_GUINT64_FORMAT " unexpected bytes after the "
+					"records", r->size - records_off -
+					r->nr_records * PCSB_RECORD_BYTES);
+		r->s.pos = r->base + records_off;
+		return TRUE;
+	}
+	if (tbl_len > 64 * 1024 * 1024)
+		return fail_msg(error, "the name table is larger than 64 MiB (records_offset "
+				"%" G_GUINT64_FORMAT ")", records_off);
+	table = g_byte_array_sized_new((guint) tbl_len);
+	while (table->len < tbl_len) {
+		gsize want = MIN(tbl_len - table->len, STREAM_CHUNK);
+		gssize n = pcs_byte_stream_fill(&r->s, want, error);
+
+		if (n < 0)
+			return FALSE;
+		if ((gsize) n < want)
+			return fail_msg(error, "truncated: the data ends inside the name table "
+					"(records_offset %" G_GUINT64_FORMAT ")", records_off);
+		g_byte_array_append(table, r->s.pos, (guint) want);
+		r->s.pos += want;
+	}
+	r->check_tail = TRUE;
+	return read_names(r, files, table->data, PCSB_HEADER_BYTES, PCSB_HEADER_BYTES,
+			  records_off, TRUE, error);
+}
+
+/*
  * 1. Open the file (mapped, or streamed when compressed); check the header: size, magic,
- *    version, record size. A compressed file is first read through once (scan_compressed)
- *    for its size and name table.
- * 2. The records lie within the file and the name table starts right after them.
- * 3. Read the name table, bounds-checking every entry; intern each name and note its size.
- * 4. Nothing may follow the table.
+ *    version, record size.
+ * 2. The name table and where the records start, by version (open_v1, open_v2).
  */
 static gpointer
 pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	   GError **error)
 {
 	PcsbReader *r = g_new0(PcsbReader, 1);
-	g_autoptr(GByteArray) table = g_byte_array_new();
-	const guint8 *tbl, *head;
-	guint64 names_off, pos, max_records, tbl_off;
-	guint32 version, rec_size;
+	const guint8 *head;
+	guint64 off24;
+	guint32 rec_size;
 	gssize have;
+	gboolean ok;
 
+	(void) opts;
 	/* 1. */
 	if (!pcs_byte_stream_open(&r->s, path, error)) {
 		g_free(r);
@@ -183,80 +358,44 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 			    "%d-byte header", r->size, PCSB_HEADER_BYTES);
 	if (memcmp(head, PCSB_MAGIC, PCSB_MAGIC_LEN) != 0)
 		return fail(r, error, "bad magic (expected \"" PCSB_MAGIC "\")");
-	version = pcs_le32(head + 8);
-	if (version != PCSB_VERSION)
-		return fail(r, error, "unsupported version %u (this pcsim reads %d)", version,
-			    PCSB_VERSION);
+	r->version = pcs_le32(head + 8);
+	if (r->version != 1 && r->version != PCSB_VERSION)
+		return fail(r, error, "unsupported version %u (this pcsim reads 1 and %d)",
+			    r->version, PCSB_VERSION);
 	rec_size = pcs_le32(head + 12);
 	if (rec_size != PCSB_RECORD_BYTES)
 		return fail(r, error, "record size %u, expected %d", rec_size, PCSB_RECORD_BYTES);
+	r->nr_records = pcs_le64(head + 16);
+	off24 = pcs_le64(head + 24);
+	r->s.pos += PCSB_HEADER_BYTES;
 
 	/* 2. */
-	r->nr_records = pcs_le64(head + 16);
-	names_off = pcs_le64(head + 24);
-	if (r->base) {
-		tbl = r->base;
-		tbl_off = 0;
-	} else {
-		g_autoptr(GError) scan_error = NULL;
-
-		if (!scan_compressed(path, names_off, r->nr_records, &r->size, table,
-				     &scan_error)) {
-			g_propagate_error(error, g_steal_pointer(&scan_error));
-			pcsb_close(r);
-			return NULL;
-		}
-		tbl = table->data;
-		tbl_off = names_off;
+	ok = r->version == 1 ? open_v1(r, path, off24, files, error)
+			     : open_v2(r, off24, files, error);
+	if (!ok) {
+		pcsb_close(r);
+		return NULL;
 	}
-	r->s.pos += PCSB_HEADER_BYTES;
-	max_records = (r->size - PCSB_HEADER_BYTES) / PCSB_RECORD_BYTES;
-	if (r->nr_records > max_records)
-		return fail(r, error, "truncated: the header promises %" G_GUINT64_FORMAT
-			    " records but the file has room for %" G_GUINT64_FORMAT,
-			    r->nr_records, max_records);
-	pos = PCSB_HEADER_BYTES + r->nr_records * PCSB_RECORD_BYTES;
-	if (names_off != pos)
-		return fail(r, error, "names_offset %" G_GUINT64_FORMAT " does not follow the "
-			    "records (expected %" G_GUINT64_FORMAT ")", names_off, pos);
-
-	/* 3. */
-	if (r->size - pos < 4)
-		return fail(r, error, "truncated: no name table at offset %" G_GUINT64_FORMAT, pos);
-	r->nr_names = pcs_le32(tbl + (pos - tbl_off));
-	pos += 4;
-	if (r->nr_names > (r->size - pos) / 12)
-		return fail(r, error, "truncated: the name table promises %u names but the file "
-			    "is too short for them", r->nr_names);
-	r->file_ids = g_new(guint32, MAX(r->nr_names, 1));
-	for (guint32 i = 0; i < r->nr_names; i++) {
-		guint64 size_bytes;
-		guint32 len;
-		const char *name;
-
-		if (r->size - pos < 12)
-			return fail(r, error, "truncated: name %u of %u is cut off", i, r->nr_names);
-		size_bytes = pcs_le64(tbl + (pos - tbl_off));
-		len = pcs_le32(tbl + (pos - tbl_off) + 8);
-		pos += 12;
-		if (len == 0 || len > PCSB_MAX_NAME)
-			return fail(r, error, "name %u has length %u (expected 1..%d)", i, len,
-				    PCSB_MAX_NAME);
-		if (r->size - pos < len)
-			return fail(r, error, "truncated: name %u of %u is cut off", i, r->nr_names);
-		name = (const char *) tbl + (pos - tbl_off);
-		if (memchr(name, '\0', len))
-			return fail(r, error, "name %u contains a NUL byte", i);
-		r->file_ids[i] = pcs_files_intern(files, name, len);
-		if (size_bytes)
-			pcs_files_note_size(files, r->file_ids[i], size_bytes);
-		pos += len;
-	}
-	/* 4. */
-	if (pos != r->size)
-		return fail(r, error, "%" G_GUINT64_FORMAT " unexpected bytes after the name table",
-			    (guint64) r->size - pos);
 	return r;
+}
+
+/* Version 2, streamed: after the last record the data must end. FALSE with error if not. */
+static gboolean
+check_tail(PcsbReader *r, GError **error)
+{
+	gssize n;
+
+	r->check_tail = FALSE;
+	n = pcs_byte_stream_fill(&r->s, 1, error);
+	if (n < 0)
+		return FALSE;
+	if (n > 0) {
+		g_set_error(error, PCS_TRACE_ERROR_DOMAIN, PCS_TRACE_ERROR_PARSE,
+			    "unexpected bytes after the last record (the header promises %"
+			    G_GUINT64_FORMAT " records)", r->nr_records);
+		return FALSE;
+	}
+	return TRUE;
 }
 
 static PcsTraceStatus
@@ -266,8 +405,14 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 	const guint8 *rec;
 	guint32 len, file;
 
-	if (r->next == r->nr_records)
+	if (r->next == r->nr_records) {
+		if (G_UNLIKELY(r->check_tail) && !check_tail(r, error)) {
+			r->next++;                    /* position() names the record after the last */
+			r->nr_records = r->next;
+			return PCS_TRACE_ERROR;
+		}
 		return PCS_TRACE_EOF;
+	}
 	if (G_UNLIKELY(r->s.end - r->s.pos < PCSB_RECORD_BYTES)) {
 		gssize n = pcs_byte_stream_fill(&r->s, PCSB_RECORD_BYTES, error);
 
@@ -278,6 +423,7 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 					    "truncated: the data ends inside this record (did "
 					    "the file change while it was read?)");
 			r->nr_records = r->next;      /* nothing more can be read */
+			r->check_tail = FALSE;
 			return PCS_TRACE_ERROR;
 		}
 	}
@@ -471,20 +617,53 @@ pcsb_emit_add(gpointer p, const PcsIoEvent *ev, GError **error)
 	return TRUE;
 }
 
-/* 1. The name table.  2. Back to offset 0 for the header. */
+/* pread() (write FALSE) or pwrite() of exactly len bytes at off, retrying on EINTR and short
+ * transfers; FALSE with errno (EIO when a read finds the file shorter). */
+static gboolean
+transfer_all(int fd, guint8 *buf, gsize len, guint64 off, gboolean write)
+{
+	while (len) {
+		ssize_t n = write ? pwrite(fd, buf, len, (off_t) off) : pread(fd, buf, len, (off_t) off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = EIO;
+			return FALSE;
+		}
+		buf += n;
+		len -= (gsize) n;
+		off += (guint64) n;
+	}
+	return TRUE;
+}
+
+/*
+ * The records were written after a 32-byte gap; the name table goes between the header and
+ * the records (version 2), so a compressed trace can be read in one pass.
+ * 1. Make the name table in memory.
+ * 2. Flush the records; move them up by the table's size, last MiB first (the ranges
+ *    overlap), with pread/pwrite on the descriptor.
+ * 3. Write the table at 32 and the header at 0.
+ * Moving the records costs one more read and write of them: 0.6 s for the bench's 640 MB
+ * trace, paid once per conversion instead of a second decompression on every read.
+ */
 static gboolean
 pcsb_emit_finish(gpointer p, GError **error)
 {
 	PcsbWriter *w = p;
 	guint32 count = pcs_files_count(w->files);
+	g_autoptr(GByteArray) table = g_byte_array_new();
+	g_autofree guint8 *buf = NULL;
+	guint64 rec_bytes = w->nr_records * PCSB_RECORD_BYTES, left;
 	guint8 hdr[PCSB_HEADER_BYTES], ent[12];
 	gboolean ok = FALSE;
+	int fd;
 
-	errno = 0;
 	/* 1. */
 	put_le32(ent, count);
-	if (fwrite(ent, 1, 4, w->out) != 4)
-		goto out;
+	g_byte_array_append(table, ent, 4);
 	for (guint32 i = 0; i < count; i++) {
 		const char *name = pcs_files_name(w->files, i);
 		gsize len = strlen(name);
@@ -500,16 +679,31 @@ pcsb_emit_finish(gpointer p, GError **error)
 			size = MAX(size, g_array_index(w->sizes, guint64, i));
 		put_le64(ent, size);
 		put_le32(ent + 8, (guint32) len);
-		if (fwrite(ent, 1, 12, w->out) != 12 || fwrite(name, 1, len, w->out) != len)
-			goto out;
+		g_byte_array_append(table, ent, 12);
+		g_byte_array_append(table, (const guint8 *) name, (guint) len);
 	}
 	/* 2. */
+	errno = 0;
+	if (fflush(w->out) != 0 || ferror(w->out))
+		goto out;
+	fd = fileno(w->out);
+	buf = g_malloc(1024 * 1024);
+	for (left = rec_bytes; left > 0;) {
+		gsize n = (gsize) MIN(left, 1024 * 1024);
+
+		left -= n;
+		if (!transfer_all(fd, buf, n, PCSB_HEADER_BYTES + left, FALSE) ||
+		    !transfer_all(fd, buf, n, PCSB_HEADER_BYTES + table->len + left, TRUE))
+			goto out;
+	}
+	/* 3. */
 	memcpy(hdr, PCSB_MAGIC, PCSB_MAGIC_LEN);
 	put_le32(hdr + 8, PCSB_VERSION);
 	put_le32(hdr + 12, PCSB_RECORD_BYTES);
 	put_le64(hdr + 16, w->nr_records);
-	put_le64(hdr + 24, PCSB_HEADER_BYTES + w->nr_records * PCSB_RECORD_BYTES);
-	if (fseeko(w->out, 0, SEEK_SET) != 0 || fwrite(hdr, 1, sizeof hdr, w->out) != sizeof hdr)
+	put_le64(hdr + 24, PCSB_HEADER_BYTES + table->len);
+	if (!transfer_all(fd, table->data, table->len, PCSB_HEADER_BYTES, TRUE) ||
+	    !transfer_all(fd, hdr, sizeof hdr, 0, TRUE))
 		goto out;
 	ok = TRUE;
 out:

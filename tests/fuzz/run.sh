@@ -6,7 +6,7 @@
 # SECONDS per format (default 20); FORMATs default to every registered format plus "auto"
 # (sniffing). Builds tests/fuzz/fuzz-trace.c with the trace layer's sources using
 # clang -fsanitize=fuzzer,address,undefined into $PCSIM_FUZZ_DIR (default a temporary
-# directory, removed when nothing was found), seeds a corpus with the heads (16 KiB) of tests/data/* and ../shared/traces/*
+# directory, removed when nothing was found), seeds a corpus with the heads (16 KiB) of tests/data/*, traces/* and ../shared/traces/*
 # (when present), runs each format, and fails on any crash, leak, timeout or sanitizer report
 # (printing the fuzzer's log). The last line is the total number of executions. The fuzzer's
 # seed is fixed (PCSIM_FUZZ_SEED, default 1) so that a run explores the same inputs in the same
@@ -49,10 +49,11 @@ srcs="$top/tests/fuzz/fuzz-trace.c $top/sim/trace.c $top/sim/trace/*.c $top/sim/
 	-I"$builddir" -I"$top/include" -I"$top/sim" $(pkg-config --cflags glib-2.0) \
 	$srcs -o "$work/fuzz-trace" $libs -lm
 
-# 2. Seeds: the head of every sample trace, for every format (mixed seeds exercise refusals).
+# 2. Seeds: the head of every sample trace (tests/data, traces/: the only pcsim-bin one, and
+# ../shared/traces), for every format (mixed seeds exercise refusals).
 corpus="$work/seeds"
 mkdir -p "$corpus"
-for f in "$top"/tests/data/* "$top"/../shared/traces/*/*; do
+for f in "$top"/tests/data/* "$top"/traces/* "$top"/../shared/traces/*/*; do
 	[ -f "$f" ] || continue
 	# Compressed samples are left out: a mutated zstd or gzip stream can expand to gigabytes
 	# of data, which reads slowly but correctly (not a finding; see the fuzz notes).
