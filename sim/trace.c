@@ -535,6 +535,18 @@ fail:
 	return NULL;
 }
 
+/* "PATH:LINE: " or "PATH: record N: " before a record's error. */
+static void
+prefix_record_error(PcsTrace *t, GError **error)
+{
+	guint64 pos = t->ops->position(t->r);
+
+	if (t->ops->position_is_line)
+		g_prefix_error(error, "%s:%" G_GUINT64_FORMAT ": ", t->path, pos);
+	else
+		g_prefix_error(error, "%s: record %" G_GUINT64_FORMAT ": ", t->path, pos);
+}
+
 PcsTraceStatus
 pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error)
 {
@@ -542,15 +554,30 @@ pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error)
 
 	while (G_UNLIKELY(t->filter) && st == PCS_TRACE_OK && !filter_keep(t->filter, ev))
 		st = t->ops->next(t->r, ev, error);
-	if (G_UNLIKELY(st == PCS_TRACE_ERROR)) {
-		guint64 pos = t->ops->position(t->r);
-
-		if (t->ops->position_is_line)
-			g_prefix_error(error, "%s:%" G_GUINT64_FORMAT ": ", t->path, pos);
-		else
-			g_prefix_error(error, "%s: record %" G_GUINT64_FORMAT ": ", t->path, pos);
-	}
+	if (G_UNLIKELY(st == PCS_TRACE_ERROR))
+		prefix_record_error(t, error);
 	return st;
+}
+
+/* The reader's batch when it has one (and no path filter drops events), else next() n times. */
+gsize
+pcs_trace_next_batch(PcsTrace *t, PcsIoEvent *ev, gsize n, PcsTraceStatus *st, GError **error)
+{
+	gsize i;
+
+	if (t->ops->next_batch && !t->filter) {
+		i = t->ops->next_batch(t->r, ev, n, st, error);
+		if (G_UNLIKELY(*st == PCS_TRACE_ERROR))
+			prefix_record_error(t, error);
+		return i;
+	}
+	*st = PCS_TRACE_OK;
+	for (i = 0; i < n; i++) {
+		*st = pcs_trace_next(t, &ev[i], error);
+		if (*st != PCS_TRACE_OK)
+			break;
+	}
+	return i;
 }
 
 double

@@ -1153,9 +1153,18 @@ put_zstd(Fixture *f, const char *name, const GByteArray *data)
 	return put_file(f, name, z, n);
 }
 
-/* The events of a pcsim-bin file, as "t:file:offset" words. */
+/* "t:file:offset " */
+static void
+event_word(Fixture *f, GString *s, const PcsIoEvent *ev)
+{
+	g_string_append_printf(s, "%" G_GINT64_FORMAT ":%s:%" G_GUINT64_FORMAT " ", ev->t_ns,
+			       pcs_files_name(f->files, ev->file), ev->offset_bytes);
+}
+
+/* All of a trace through pcs_trace_next(), skipping bad records: "t:file:offset " per event
+ * and "!message " per error. */
 static char *
-events_of(Fixture *f, const char *path)
+next_log(Fixture *f, const char *path)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
@@ -1164,11 +1173,14 @@ events_of(Fixture *f, const char *path)
 	PcsIoEvent ev;
 
 	assert_non_null(t);
-	assert_string_equal(pcs_trace_ops(t)->name, "pcsim-bin");
-	while ((st = pcs_trace_next(t, &ev, &error)) == PCS_TRACE_OK)
-		g_string_append_printf(s, "%" G_GINT64_FORMAT ":%s:%" G_GUINT64_FORMAT " ",
-				       ev.t_ns, pcs_files_name(f->files, ev.file), ev.offset_bytes);
-	assert_int_equal(st, PCS_TRACE_EOF);
+	while ((st = pcs_trace_next(t, &ev, &error)) != PCS_TRACE_EOF) {
+		if (st == PCS_TRACE_OK) {
+			event_word(f, s, &ev);
+		} else {
+			g_string_append_printf(s, "!%s ", error->message);
+			g_clear_error(&error);
+		}
+	}
 	return g_string_free(s, FALSE);
 }
 
@@ -1188,7 +1200,7 @@ test_bin_versions(void **state)
 	g_autofree char *p1 = put_file(f, "v1.pcsb", v1->data, v1->len);
 	g_autofree char *z2 = put_zstd(f, "v2.pcsb.zst", v2);
 	g_autofree char *z1 = put_zstd(f, "v1.pcsb.zst", v1);
-	g_autofree char *want = events_of(f, p2);
+	g_autofree char *want = next_log(f, p2);
 	g_autoptr(GError) error = NULL;
 	static const struct {
 		gsize       truncate_to;
@@ -1204,7 +1216,7 @@ test_bin_versions(void **state)
 	assert_string_equal(want, "1:a:0 2:bb:10 3:a:20 ");
 	for (unsigned i = 0; i < 3; i++) {
 		const char *path = i == 0 ? p1 : i == 1 ? z2 : z1;
-		g_autofree char *got = events_of(f, path);
+		g_autofree char *got = next_log(f, path);
 
 		assert_string_equal(got, want);
 	}
@@ -1230,6 +1242,66 @@ test_bin_versions(void **state)
 		assert_int_equal(nr, bad[i].append ? 3 : 2);
 		check_error(&error, PCS_TRACE_ERROR_PARSE, path, bad[i].msg);
 		assert_int_equal(pcs_trace_next(t, &ev, &error), PCS_TRACE_EOF);
+	}
+}
+
+/* The same through pcs_trace_next_batch(n). */
+static char *
+batch_log(Fixture *f, const char *path, gsize n)
+{
+	g_autoptr(GError) error = NULL;
+	g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
+	GString *s = g_string_new(NULL);
+	PcsIoEvent ev[8];
+	PcsTraceStatus st;
+
+	assert_non_null(t);
+	assert_true(n <= G_N_ELEMENTS(ev));
+	for (;;) {
+		gsize got = pcs_trace_next_batch(t, ev, n, &st, &error);
+
+		assert_true(got <= n);
+		assert_true(st != PCS_TRACE_OK || got == n);
+		for (gsize i = 0; i < got; i++)
+			event_word(f, s, &ev[i]);
+		if (st == PCS_TRACE_EOF)
+			break;
+		if (st == PCS_TRACE_ERROR) {
+			g_string_append_printf(s, "!%s ", error->message);
+			g_clear_error(&error);
+		}
+	}
+	return g_string_free(s, FALSE);
+}
+
+/* Batches give what next() gives, events and errors (with their record or line), whatever
+ * their size: pcsim-bin's own batch, plain and streamed, and the fallback of a text reader. */
+static void
+test_next_batch(void **state)
+{
+	Fixture *f = *state;
+	g_autoptr(GByteArray) valid = valid_pcsb(f);
+	g_autoptr(GByteArray) bad = corrupt_bytes(valid, &record_corruptions[1], 95);
+	g_autofree char *pcsb = put_file(f, "b.pcsb", bad->data, bad->len);
+	g_autofree char *zst = put_zstd(f, "b.pcsb.zst", bad);
+	g_autofree char *txt = put_text(f, "b.trace", "# pcsim trace v1\n1 read a 0 10\n2 reed a 0 1\n"
+				       "3 read a 0 10\n4 read a 10 10\n5 read a x 1\n6 read a 0 1\n");
+
+	for (unsigned k = 0; k < 3; k++) {
+		const char *path = k == 0 ? pcsb : k == 1 ? zst : txt;
+		g_autofree char *ref = next_log(f, path);
+		g_autofree char *head = k < 2
+			? g_strdup_printf("1:a:0 !%s: record 2: op 200 out of range (0..14) 3:a:20 ",
+					  path)
+			: g_strdup_printf("1:a:0 !%s:3: expected an op", path);
+
+		print_message("# %s: %s\n", path, ref);
+		assert_true(g_str_has_prefix(ref, head));
+		for (gsize n = 1; n <= 8; n++) {
+			g_autofree char *got = batch_log(f, path, n);
+
+			assert_string_equal(got, ref);
+		}
 	}
 }
 
@@ -1411,6 +1483,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_writer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bin_corrupt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bin_versions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_next_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oracle_sample, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_oracle_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fuzz, setup, teardown),

@@ -124,6 +124,13 @@ typedef struct {
 	 * show, one "label: text\n" line each (records skipped and why, the device a block trace
 	 * was filtered to, failed system calls). Called after any next(), typically at EOF. */
 	void      (*notes)(gpointer r, GString *out);
+	/* Optional (may be NULL): up to n events into ev[0..n), exactly as calls of next() would
+	 * give them until one is not PCS_TRACE_OK; returns how many. Fewer than n: *st says why,
+	 * PCS_TRACE_EOF, or PCS_TRACE_ERROR with error set for the record after them (position()
+	 * names it). n of them: *st is PCS_TRACE_OK. For readers whose records cost less than a
+	 * call (pcsim-bin). */
+	gsize     (*next_batch)(gpointer r, PcsIoEvent *ev, gsize n, PcsTraceStatus *st,
+				GError **error);
 } PcsTraceOps;
 
 typedef struct PcsTrace PcsTrace;
@@ -145,6 +152,12 @@ PcsTrace *pcs_trace_open_full(const char *path, const char *format, const PcsTra
 			      PcsFileTable *files, GError **error);
 /* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
 PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
+/* Up to n events, as calls of pcs_trace_next() would give them until one is not
+ * PCS_TRACE_OK: returns how many (all good). Fewer than n: *st is PCS_TRACE_EOF, or
+ * PCS_TRACE_ERROR with error set (and prefixed) for the record after them; a caller that
+ * skips bad records calls again. n of them: *st is PCS_TRACE_OK. */
+gsize pcs_trace_next_batch(PcsTrace *t, PcsIoEvent *ev, gsize n, PcsTraceStatus *st,
+			   GError **error);
 /* What the path filters left out so far: records, bytes of their requests, files. */
 typedef struct {
 	guint64 records;

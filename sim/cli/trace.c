@@ -265,9 +265,38 @@ is_data_op(PcsOp op)
 	       op == PCS_OP_DIRECT_WRITE || op == PCS_OP_SENDFILE;
 }
 
+/* One good record into info. */
+static inline void
+info_add(TraceInfo *info, PageSet *pages, IdSet *fileset, IdSet *streamset, const PcsIoEvent *ev)
+{
+	info->nr_records++;
+	if (is_data_op((PcsOp) ev->op) && ev->len_bytes && ev->file != G_MAXUINT32) {
+		guint64 first = ev->offset_bytes >> PCS_PAGE_SHIFT;
+		guint64 last = (ev->offset_bytes + ev->len_bytes - 1) >> PCS_PAGE_SHIFT;
+
+		if (last - first >= HUGE_REQUEST_PAGES)
+			info->nr_pages_huge += last - first + 1;
+		else
+			for (guint64 pg = first; pg <= last; pg++)
+				page_set_add(pages, ev->file, pg);
+	}
+	info->nr_ops[ev->op]++;
+	if (ev->file != G_MAXUINT32)
+		id_set_add(fileset, ev->file);
+	id_set_add(streamset, ev->stream);
+	if (ev->t_ns == PCS_TIME_UNKNOWN) {
+		info->nr_unknown_time++;
+	} else {
+		if (info->t_first_ns == PCS_TIME_UNKNOWN)
+			info->t_first_ns = ev->t_ns;
+		info->t_last_ns = ev->t_ns;
+	}
+}
+
 /*
- * Reads path to the end; FALSE with error at the first unreadable record, or at the first
- * after skip_bad bad records were skipped (each is printed as a warning).
+ * Reads path to the end, in batches of 64 records; FALSE with error at the first unreadable
+ * record, or at the first after skip_bad bad records were skipped (each is printed as a
+ * warning).
  */
 static gboolean
 info_one(const char *path, const char *format, const PcsTraceOptions *opts, guint64 skip_bad,
@@ -279,7 +308,7 @@ info_one(const char *path, const char *format, const PcsTraceOptions *opts, guin
 	IdSet streamset = { g_hash_table_new(NULL, NULL), 0, FALSE };
 	PcsTraceStatus st = PCS_TRACE_ERROR;
 	PageSet pages;
-	PcsIoEvent ev;
+	PcsIoEvent evs[64];
 
 	page_set_init(&pages);
 
@@ -290,37 +319,18 @@ info_one(const char *path, const char *format, const PcsTraceOptions *opts, guin
 		info->caps = pcs_trace_ops(t)->caps;
 		info->bytes = pcs_trace_bytes(t);
 		g_strlcpy(info->sha256, pcs_trace_sha256(t), sizeof info->sha256);
-		while ((st = pcs_trace_next(t, &ev, error)) != PCS_TRACE_EOF) {
-			if (st == PCS_TRACE_ERROR) {
-				if (info->nr_bad == skip_bad)
-					break;
-				info->nr_bad++;
-				pcs_cli_warn(NULL, "%s (skipped)", (*error)->message);
-				g_clear_error(error);
-				continue;
-			}
-			info->nr_records++;
-			if (is_data_op((PcsOp) ev.op) && ev.len_bytes && ev.file != G_MAXUINT32) {
-				guint64 first = ev.offset_bytes >> PCS_PAGE_SHIFT;
-				guint64 last = (ev.offset_bytes + ev.len_bytes - 1) >> PCS_PAGE_SHIFT;
+		for (;;) {
+			gsize got = pcs_trace_next_batch(t, evs, G_N_ELEMENTS(evs), &st, error);
 
-				if (last - first >= HUGE_REQUEST_PAGES)
-					info->nr_pages_huge += last - first + 1;
-				else
-					for (guint64 pg = first; pg <= last; pg++)
-						page_set_add(&pages, ev.file, pg);
-			}
-			info->nr_ops[ev.op]++;
-			if (ev.file != G_MAXUINT32)
-				id_set_add(&fileset, ev.file);
-			id_set_add(&streamset, ev.stream);
-			if (ev.t_ns == PCS_TIME_UNKNOWN) {
-				info->nr_unknown_time++;
-			} else {
-				if (info->t_first_ns == PCS_TIME_UNKNOWN)
-					info->t_first_ns = ev.t_ns;
-				info->t_last_ns = ev.t_ns;
-			}
+			for (gsize i = 0; i < got; i++)
+				info_add(info, &pages, &fileset, &streamset, &evs[i]);
+			if (st == PCS_TRACE_OK)
+				continue;
+			if (st == PCS_TRACE_EOF || info->nr_bad == skip_bad)
+				break;
+			info->nr_bad++;
+			pcs_cli_warn(NULL, "%s (skipped)", (*error)->message);
+			g_clear_error(error);
 		}
 	}
 	if (t) {

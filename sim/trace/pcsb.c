@@ -398,10 +398,10 @@ check_tail(PcsbReader *r, GError **error)
 	return TRUE;
 }
 
-static PcsTraceStatus
-pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
+/* One record into ev: next() and, inlined in its loop, next_batch(). */
+static inline __attribute__((always_inline)) PcsTraceStatus
+pcsb_read(PcsbReader *r, PcsIoEvent *ev, GError **error)
 {
-	PcsbReader *r = p;
 	const guint8 *rec;
 	guint32 len, file;
 
@@ -428,6 +428,9 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 		}
 	}
 	rec = r->s.pos;
+	/* 64 records ahead: the prefetcher alone leaves a load stall per line (trace info of
+	 * the bench's 20M records: 0.66 s -> 0.61 s, median of 11) */
+	__builtin_prefetch(rec + 2048);
 	r->s.pos += PCSB_RECORD_BYTES;
 	r->next++;
 
@@ -464,6 +467,26 @@ pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
 	return PCS_TRACE_OK;
 }
 
+static PcsTraceStatus
+pcsb_next(gpointer p, PcsIoEvent *ev, GError **error)
+{
+	return pcsb_read(p, ev, error);
+}
+
+static gsize
+pcsb_next_batch(gpointer p, PcsIoEvent *ev, gsize n, PcsTraceStatus *st, GError **error)
+{
+	PcsbReader *r = p;
+
+	for (gsize i = 0; i < n; i++) {
+		*st = pcsb_read(r, &ev[i], error);
+		if (G_UNLIKELY(*st != PCS_TRACE_OK))
+			return i;
+	}
+	*st = PCS_TRACE_OK;
+	return n;
+}
+
 static guint64
 pcsb_position(gpointer p)
 {
@@ -491,6 +514,7 @@ const PcsTraceOps pcs_trace_pcsb_ops = {
 	.probe = pcsb_probe,
 	.open = pcsb_open,
 	.next = pcsb_next,
+	.next_batch = pcsb_next_batch,
 	.position = pcsb_position,
 	.progress = pcsb_progress,
 	.close = pcsb_close,
