@@ -49,11 +49,29 @@ pcs_index_key(const PcsIndex *ix, guint32 entry)
 	return (const PcsKey *) (ix->base[t] + (gsize) PCS_INDEX_SLOT(entry) * ix->stride[t]);
 }
 
+/*
+ * The index's hash: a file's pages in aligned groups of 8 get 8 consecutive homes (one 64-byte
+ * line of slots in a big, 2 MiB-aligned table), the groups themselves are scattered. So the
+ * page before a miss that context readahead looks up, the run a readahead window inserts
+ * and the run reclaim later removes share cache lines instead of costing a miss each.
+ * `pcsim gen seq --requests 4000000 --size 8G --files 4` at --cache 2G: 1.17 s -> 0.96 s
+ * (user, median of 5); the bench's random trace with readahead 128K: 7.25 s -> 7.02 s, within
+ * this machine's noise. Groups make longer runs of occupied slots, but the table is at most
+ * half full, and no replay measured got slower.
+ */
+#define PCS_INDEX_GROUP_SHIFT 3
+static inline guint64
+pcs_index_hash(guint32 file, guint64 index)
+{
+	return pcs_page_hash(file, index >> PCS_INDEX_GROUP_SHIFT) << PCS_INDEX_GROUP_SHIFT |
+	       (index & ((1u << PCS_INDEX_GROUP_SHIFT) - 1));
+}
+
 /* Where (file, index) would be probed first: for prefetching ahead of a lookup. */
 static inline const guint64 *
 pcs_index_home(const PcsIndex *ix, guint32 file, guint64 index)
 {
-	return &ix->slots[pcs_page_hash(file, index) & ix->mask];
+	return &ix->slots[pcs_index_hash(file, index) & ix->mask];
 }
 
 /* The entry + 1 in a slot value (0: empty). */
@@ -77,7 +95,7 @@ pcs_index_at(const PcsIndex *ix, guint64 pos)
 static inline guint64
 pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
 {
-	guint64 h = pcs_page_hash(file, index);
+	guint64 h = pcs_index_hash(file, index);
 	guint64 pos = h & ix->mask;
 	guint64 v;
 
@@ -107,7 +125,7 @@ pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
 {
 	const PcsKey *k = pcs_index_key(ix, entry);
 
-	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) pcs_page_hash(k->file, k->index);
+	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) pcs_index_hash(k->file, k->index);
 	ix->count++;
 }
 
