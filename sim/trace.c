@@ -535,7 +535,7 @@ fail:
 	return NULL;
 }
 
-/* "PATH:LINE: " or "PATH: record N: " before a record's error. */
+/* "PATH:LINE: ", "PATH: record N: " or "PATH: record N (byte X): " before a record's error. */
 static void
 prefix_record_error(PcsTrace *t, GError **error)
 {
@@ -543,6 +543,9 @@ prefix_record_error(PcsTrace *t, GError **error)
 
 	if (t->ops->position_is_line)
 		g_prefix_error(error, "%s:%" G_GUINT64_FORMAT ": ", t->path, pos);
+	else if (t->ops->record_offset)
+		g_prefix_error(error, "%s: record %" G_GUINT64_FORMAT " (byte %" G_GUINT64_FORMAT
+			       "): ", t->path, pos, t->ops->record_offset(t->r));
 	else
 		g_prefix_error(error, "%s: record %" G_GUINT64_FORMAT ": ", t->path, pos);
 }

@@ -702,6 +702,22 @@ expect_exit 0 "trace info: a request of 2^24 + 1 pages" trace info huge.trace
 check "trace info: such a request is an upper bound, not enumerated" \
 	grep -qx 'footprint: at most 16777218 pages, 68719484928 bytes' out
 
+# A bad binary record is named by its number and the byte it starts at: the CloudPhysics vscsi
+# sample (v1, 32-byte records) with record 3's SCSI command (at byte 64 + 12) zeroed.
+vs_sample=${PCSIM_SRCDIR:-}/tests/data/cloudPhysicsIO-head4000.vscsi
+if [ -f "$vs_sample" ]; then
+	cp "$vs_sample" bad.vscsi && chmod u+w bad.vscsi
+	printf '\000' | dd of=bad.vscsi bs=1 seek=76 conv=notrunc 2>/dev/null
+	expect_exit 1 "trace info: a vscsi record with a bad command" trace info bad.vscsi
+	check "the error names the record and its byte" \
+		grep -q 'bad.vscsi: record 3 (byte 64): expected a SCSI READ' err
+	expect_exit 0 "trace info --skip-bad 1 skips it" trace info --skip-bad 1 bad.vscsi
+	check "3,999 records are left" grep -qx 'records:  3999' out
+else
+	n=$((n + 1))
+	echo "ok $n # SKIP $vs_sample is missing (PCSIM_SRCDIR not set?)"
+fi
+
 # A path JSON must escape.
 cp two.trace 'we"ird\name.trace'
 expect_exit 0 "a trace path with a quote and a backslash" replay 'we"ird\name.trace' "${json[@]}"

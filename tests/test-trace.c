@@ -1112,7 +1112,8 @@ check_record_errors(Fixture *f, const GByteArray *valid, gsize rec2, unsigned fi
 
 	for (unsigned i = 0; i < G_N_ELEMENTS(record_corruptions); i++) {
 		g_autofree char *path = put_corrupt(f, valid, &record_corruptions[i], rec2, first + i);
-		g_autofree char *prefix = g_strdup_printf("%s: record 2: ", path);
+		g_autofree char *prefix = g_strdup_printf("%s: record 2 (byte %" G_GSIZE_FORMAT "): ",
+							  path, rec2);
 		g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
 		PcsIoEvent ev;
 
@@ -1209,8 +1210,10 @@ test_bin_versions(void **state)
 		gboolean    at_open;
 	} bad[] = {
 		{ 50, FALSE, "truncated: the data ends inside the name table", TRUE },
-		{ 150, FALSE, "truncated: the data ends inside this record", FALSE },
-		{ 0, TRUE, "unexpected bytes after the last record (the header promises 3", FALSE },
+		{ 150, FALSE, "record 3 (byte 127): truncated: the data ends inside this record",
+		  FALSE },
+		{ 0, TRUE, "record 4 (byte 159): unexpected bytes after the last record (the header "
+		  "promises 3", FALSE },
 	};
 
 	assert_string_equal(want, "1:a:0 2:bb:10 3:a:20 ");
@@ -1291,8 +1294,8 @@ test_next_batch(void **state)
 		const char *path = k == 0 ? pcsb : k == 1 ? zst : txt;
 		g_autofree char *ref = next_log(f, path);
 		g_autofree char *head = k < 2
-			? g_strdup_printf("1:a:0 !%s: record 2: op 200 out of range (0..14) 3:a:20 ",
-					  path)
+			? g_strdup_printf("1:a:0 !%s: record 2 (byte 95): op 200 out of range (0..14) "
+					  "3:a:20 ", path)
 			: g_strdup_printf("1:a:0 !%s:3: expected an op", path);
 
 		print_message("# %s: %s\n", path, ref);
@@ -1373,7 +1376,7 @@ test_oracle_errors(void **state)
 	memcpy(recs->data + 24 + 4, &big, 8);
 	memcpy(recs->data + 48 + 4, &ok, 8);
 	path = put_file(f, "big.oracleGeneral", recs->data, recs->len);
-	prefix = g_strdup_printf("%s: record 2: ", path);
+	prefix = g_strdup_printf("%s: record 2 (byte 24): ", path);
 	{
 		g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
 

@@ -131,6 +131,9 @@ typedef struct {
 	 * call (pcsim-bin). */
 	gsize     (*next_batch)(gpointer r, PcsIoEvent *ev, gsize n, PcsTraceStatus *st,
 				GError **error);
+	/* Optional (binary readers): the byte offset in the (decompressed) data where the record
+	 * position() names starts; errors then say "record N (byte X)". */
+	guint64   (*record_offset)(gpointer r);
 } PcsTraceOps;
 
 typedef struct PcsTrace PcsTrace;
@@ -150,7 +153,8 @@ PcsTrace *pcs_trace_open(const char *path, const char *format, PcsFileTable *fil
 /* The same with reader options (NULL: defaults). */
 PcsTrace *pcs_trace_open_full(const char *path, const char *format, const PcsTraceOptions *opts,
 			      PcsFileTable *files, GError **error);
-/* Next event; errors are prefixed "PATH:LINE: " or "PATH: record N: ". */
+/* Next event; errors are prefixed "PATH:LINE: ", "PATH: record N: " or, when the reader
+ * knows it, "PATH: record N (byte X): ". */
 PcsTraceStatus pcs_trace_next(PcsTrace *t, PcsIoEvent *ev, GError **error);
 /* Up to n events, as calls of pcs_trace_next() would give them until one is not
  * PCS_TRACE_OK: returns how many (all good). Fewer than n: *st is PCS_TRACE_EOF, or

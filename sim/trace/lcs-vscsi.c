@@ -168,6 +168,14 @@ vscsi_position(gpointer p)
 	return ((VscsiReader *) p)->index;
 }
 
+static guint64
+vscsi_record_offset(gpointer p)
+{
+	const VscsiReader *r = p;
+
+	return (r->index ? r->index - 1 : 0) * r->rec_bytes;
+}
+
 static double
 vscsi_progress(gpointer p)
 {
@@ -207,6 +215,7 @@ const PcsTraceOps pcs_trace_vscsi_ops = {
 	.open = vscsi_open,
 	.next = vscsi_next,
 	.position = vscsi_position,
+	.record_offset = vscsi_record_offset,
 	.progress = vscsi_progress,
 	.close = vscsi_close,
 	.position_is_line = FALSE,

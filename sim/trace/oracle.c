@@ -186,6 +186,14 @@ oracle_position(gpointer p)
 	return ((OracleReader *) p)->index;
 }
 
+static guint64
+oracle_record_offset(gpointer p)
+{
+	const OracleReader *r = p;
+
+	return (r->index ? r->index - 1 : 0) * ORACLE_RECORD_BYTES;
+}
+
 static double
 oracle_progress(gpointer p)
 {
@@ -234,6 +242,7 @@ const PcsTraceOps pcs_trace_oracle_ops = {
 	.open = oracle_open,
 	.next = oracle_next,
 	.position = oracle_position,
+	.record_offset = oracle_record_offset,
 	.progress = oracle_progress,
 	.close = oracle_close,
 	.position_is_line = FALSE,

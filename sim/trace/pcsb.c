@@ -77,6 +77,7 @@ typedef struct {
 	guint64       size;         /* of the data (streamed version 2: unknown; the header's 32) */
 	guint32       version;      /* 1: names after the records; 2: names first */
 	gboolean      check_tail;   /* version 2, streamed: next() checks the data ends */
+	guint64       records_off;  /* where record 1 starts: 32 (v1) or records_offset (v2) */
 	guint64       nr_records;
 	guint64       next;         /* index of the next record; position() is this (1-based) */
 	guint32       nr_names;
@@ -370,6 +371,7 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	r->s.pos += PCSB_HEADER_BYTES;
 
 	/* 2. */
+	r->records_off = r->version == 1 ? PCSB_HEADER_BYTES : off24;
 	ok = r->version == 1 ? open_v1(r, path, off24, files, error)
 			     : open_v2(r, off24, files, error);
 	if (!ok) {
@@ -493,6 +495,14 @@ pcsb_position(gpointer p)
 	return ((PcsbReader *) p)->next;
 }
 
+static guint64
+pcsb_record_offset(gpointer p)
+{
+	const PcsbReader *r = p;
+
+	return r->records_off + (r->next ? r->next - 1 : 0) * PCSB_RECORD_BYTES;
+}
+
 static double
 pcsb_progress(gpointer p)
 {
@@ -516,6 +526,7 @@ const PcsTraceOps pcs_trace_pcsb_ops = {
 	.next = pcsb_next,
 	.next_batch = pcsb_next_batch,
 	.position = pcsb_position,
+	.record_offset = pcsb_record_offset,
 	.progress = pcsb_progress,
 	.close = pcsb_close,
 	.position_is_line = FALSE,
