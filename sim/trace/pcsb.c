@@ -338,7 +338,6 @@ pcsb_open(const char *path, const PcsTraceOptions *opts, PcsFileTable *files,
 	gssize have;
 	gboolean ok;
 
-	(void) opts;
 	/* 1. */
 	if (!pcs_byte_stream_open(&r->s, path, error)) {
 		g_free(r);
