@@ -34,8 +34,9 @@
  * buffered line reader the text formats share is sim/trace/linereader.c.
  *
  * Entry points: pcs_trace_formats, pcs_trace_format_by_name, pcs_trace_open, pcs_trace_next,
- * pcs_trace_progress, pcs_trace_notes, pcs_trace_close, pcs_trace_path/ops/bytes/sha256/level,
- * pcs_trace_writer_new, pcs_trace_writer_add, pcs_trace_writer_finish, pcs_trace_writer_abort.
+ * pcs_trace_next_batch, pcs_trace_progress, pcs_trace_notes, pcs_trace_close,
+ * pcs_trace_path/ops/bytes/sha256/level, pcs_trace_writer_new, pcs_trace_writer_add,
+ * pcs_trace_writer_finish, pcs_trace_writer_abort.
  */
 #include "config.h"
 
