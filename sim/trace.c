@@ -715,7 +715,7 @@ pcs_trace_writer_new(const char *path, const char *format, const PcsFileTable *f
 			g_clear_pointer(&w->tmp_path, g_free);
 			goto fail;
 		}
-		w->out = fdopen(fd, "wb");
+		w->out = fdopen(fd, "w+b");
 		if (!w->out) {
 			e = errno;
 			close(fd);

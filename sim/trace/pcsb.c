@@ -41,8 +41,9 @@
  * version 2 it is read once: the table at open, the records by next(), which reports data
  * that ends inside a record or goes on after the last one. In version 1 a first pass at open
  * finds its size and keeps the name table, then next() decodes records from a second. The
- * writer streams records through stdio after a 32-byte gap, then moves them up to make room
- * for the name table and writes the header (which is why it cannot write to a pipe).
+ * writer streams records through stdio after a 32-byte gap, then moves them up through the
+ * same stream to make room for the name table, and writes the header (which is why it cannot
+ * write to a pipe).
  *
  * Entry points: pcs_trace_pcsb_ops (reader), pcs_trace_pcsb_emit_ops (writer).
  */
@@ -51,7 +52,6 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <glib.h>
 #include <pcsim/trace.h>
@@ -651,34 +651,19 @@ pcsb_emit_add(gpointer p, const PcsIoEvent *ev, GError **error)
 	return TRUE;
 }
 
-/* pread() (write FALSE) or pwrite() of exactly len bytes at off, retrying on EINTR and short
- * transfers; FALSE with errno (EIO when a read finds the file shorter). */
+/* fwrite() of len bytes at off; FALSE on error. */
 static gboolean
-transfer_all(int fd, guint8 *buf, gsize len, guint64 off, gboolean write)
+put_at(FILE *out, const void *buf, gsize len, guint64 off)
 {
-	while (len) {
-		ssize_t n = write ? pwrite(fd, buf, len, (off_t) off) : pread(fd, buf, len, (off_t) off);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = EIO;
-			return FALSE;
-		}
-		buf += n;
-		len -= (gsize) n;
-		off += (guint64) n;
-	}
-	return TRUE;
+	return fseeko(out, (off_t) off, SEEK_SET) == 0 && fwrite(buf, 1, len, out) == len;
 }
 
 /*
  * The records were written after a 32-byte gap; the name table goes between the header and
  * the records (version 2), so a compressed trace can be read in one pass.
  * 1. Make the name table in memory.
- * 2. Flush the records; move them up by the table's size, last MiB first (the ranges
- *    overlap), with pread/pwrite on the descriptor.
+ * 2. Move the records up by the table's size, last MiB first (the ranges overlap), through
+ *    the stream (the writer opens it for reading too).
  * 3. Write the table at 32 and the header at 0.
  * Moving the records costs one more read and write of them: 0.6 s for the bench's 640 MB
  * trace, paid once per conversion instead of a second decompression on every read.
@@ -693,7 +678,6 @@ pcsb_emit_finish(gpointer p, GError **error)
 	guint64 rec_bytes = w->nr_records * PCSB_RECORD_BYTES, left;
 	guint8 hdr[PCSB_HEADER_BYTES], ent[12];
 	gboolean ok = FALSE;
-	int fd;
 
 	/* 1. */
 	put_le32(ent, count);
@@ -718,16 +702,14 @@ pcsb_emit_finish(gpointer p, GError **error)
 	}
 	/* 2. */
 	errno = 0;
-	if (fflush(w->out) != 0 || ferror(w->out))
-		goto out;
-	fd = fileno(w->out);
 	buf = g_malloc(1024 * 1024);
 	for (left = rec_bytes; left > 0;) {
 		gsize n = (gsize) MIN(left, 1024 * 1024);
 
 		left -= n;
-		if (!transfer_all(fd, buf, n, PCSB_HEADER_BYTES + left, FALSE) ||
-		    !transfer_all(fd, buf, n, PCSB_HEADER_BYTES + table->len + left, TRUE))
+		if (fseeko(w->out, (off_t) (PCSB_HEADER_BYTES + left), SEEK_SET) != 0 ||
+		    fread(buf, 1, n, w->out) != n ||
+		    !put_at(w->out, buf, n, PCSB_HEADER_BYTES + table->len + left))
 			goto out;
 	}
 	/* 3. */
@@ -736,8 +718,8 @@ pcsb_emit_finish(gpointer p, GError **error)
 	put_le32(hdr + 12, PCSB_RECORD_BYTES);
 	put_le64(hdr + 16, w->nr_records);
 	put_le64(hdr + 24, PCSB_HEADER_BYTES + table->len);
-	if (!transfer_all(fd, table->data, table->len, PCSB_HEADER_BYTES, TRUE) ||
-	    !transfer_all(fd, hdr, sizeof hdr, 0, TRUE))
+	if (!put_at(w->out, table->data, table->len, PCSB_HEADER_BYTES) ||
+	    !put_at(w->out, hdr, sizeof hdr, 0))
 		goto out;
 	ok = TRUE;
 out:
