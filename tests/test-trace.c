@@ -1162,26 +1162,37 @@ event_word(Fixture *f, GString *s, const PcsIoEvent *ev)
 			       pcs_files_name(f->files, ev->file), ev->offset_bytes);
 }
 
-/* All of a trace through pcs_trace_next(), skipping bad records: "t:file:offset " per event
- * and "!message " per error. */
+/* All of a trace, skipping bad records: "t:file:offset " per event and "!message " per error;
+ * through pcs_trace_next() when n is 0, else through pcs_trace_next_batch(), n at a time. */
 static char *
-next_log(Fixture *f, const char *path)
+read_log(Fixture *f, const char *path, gsize n)
 {
 	g_autoptr(GError) error = NULL;
 	g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
 	GString *s = g_string_new(NULL);
 	PcsTraceStatus st;
-	PcsIoEvent ev;
+	PcsIoEvent ev[8];
 
 	assert_non_null(t);
-	while ((st = pcs_trace_next(t, &ev, &error)) != PCS_TRACE_EOF) {
-		if (st == PCS_TRACE_OK) {
-			event_word(f, s, &ev);
+	assert_true(n <= G_N_ELEMENTS(ev));
+	do {
+		gsize got;
+
+		if (n == 0) {
+			st = pcs_trace_next(t, ev, &error);
+			got = st == PCS_TRACE_OK;
 		} else {
+			got = pcs_trace_next_batch(t, ev, n, &st, &error);
+			assert_true(got <= n);
+			assert_true(st != PCS_TRACE_OK || got == n);
+		}
+		for (gsize i = 0; i < got; i++)
+			event_word(f, s, &ev[i]);
+		if (st == PCS_TRACE_ERROR) {
 			g_string_append_printf(s, "!%s ", error->message);
 			g_clear_error(&error);
 		}
-	}
+	} while (st != PCS_TRACE_EOF);
 	return g_string_free(s, FALSE);
 }
 
@@ -1201,7 +1212,7 @@ test_bin_versions(void **state)
 	g_autofree char *p1 = put_file(f, "v1.pcsb", v1->data, v1->len);
 	g_autofree char *z2 = put_zstd(f, "v2.pcsb.zst", v2);
 	g_autofree char *z1 = put_zstd(f, "v1.pcsb.zst", v1);
-	g_autofree char *want = next_log(f, p2);
+	g_autofree char *want = read_log(f, p2, 0);
 	g_autoptr(GError) error = NULL;
 	static const struct {
 		gsize       truncate_to;
@@ -1219,7 +1230,7 @@ test_bin_versions(void **state)
 	assert_string_equal(want, "1:a:0 2:bb:10 3:a:20 ");
 	for (unsigned i = 0; i < 3; i++) {
 		const char *path = i == 0 ? p1 : i == 1 ? z2 : z1;
-		g_autofree char *got = next_log(f, path);
+		g_autofree char *got = read_log(f, path, 0);
 
 		assert_string_equal(got, want);
 	}
@@ -1248,35 +1259,6 @@ test_bin_versions(void **state)
 	}
 }
 
-/* The same through pcs_trace_next_batch(n). */
-static char *
-batch_log(Fixture *f, const char *path, gsize n)
-{
-	g_autoptr(GError) error = NULL;
-	g_autoptr(PcsTrace) t = pcs_trace_open(path, NULL, f->files, &error);
-	GString *s = g_string_new(NULL);
-	PcsIoEvent ev[8];
-	PcsTraceStatus st;
-
-	assert_non_null(t);
-	assert_true(n <= G_N_ELEMENTS(ev));
-	for (;;) {
-		gsize got = pcs_trace_next_batch(t, ev, n, &st, &error);
-
-		assert_true(got <= n);
-		assert_true(st != PCS_TRACE_OK || got == n);
-		for (gsize i = 0; i < got; i++)
-			event_word(f, s, &ev[i]);
-		if (st == PCS_TRACE_EOF)
-			break;
-		if (st == PCS_TRACE_ERROR) {
-			g_string_append_printf(s, "!%s ", error->message);
-			g_clear_error(&error);
-		}
-	}
-	return g_string_free(s, FALSE);
-}
-
 /* Batches give what next() gives, events and errors (with their record or line), whatever
  * their size: pcsim-bin's own batch, plain and streamed, and the fallback of a text reader. */
 static void
@@ -1292,7 +1274,7 @@ test_next_batch(void **state)
 
 	for (unsigned k = 0; k < 3; k++) {
 		const char *path = k == 0 ? pcsb : k == 1 ? zst : txt;
-		g_autofree char *ref = next_log(f, path);
+		g_autofree char *ref = read_log(f, path, 0);
 		g_autofree char *head = k < 2
 			? g_strdup_printf("1:a:0 !%s: record 2 (byte 95): op 200 out of range (0..14) "
 					  "3:a:20 ", path)
@@ -1301,7 +1283,7 @@ test_next_batch(void **state)
 		print_message("# %s: %s\n", path, ref);
 		assert_true(g_str_has_prefix(ref, head));
 		for (gsize n = 1; n <= 8; n++) {
-			g_autofree char *got = batch_log(f, path, n);
+			g_autofree char *got = read_log(f, path, n);
 
 			assert_string_equal(got, ref);
 		}
