@@ -7,13 +7,13 @@
  * page's entry into a shadow in place. The index does not own keys: an entry's key is the
  * PcsKey at base[tag] + slot * stride[tag] (the page slab or the shadow ring).
  *
- * Linear probing over a power-of-two table kept at most half full; deletion shifts entries
- * back (no tombstones), so lookups stay short however long the replay runs. Each 64-bit slot
- * holds the entry (high half, + 1; 0 is empty) and the low 32 bits of the key's hash, so a
- * probe compares keys only when the hashes agree, and a deletion finds where a displaced
- * entry belongs without reading its key: the index rarely touches the page slab or the
- * shadow ring it does not need. Tables are at most 2^32 slots. Nothing is allocated after
- * pcs_index_init().
+ * Linear probing over a power-of-two table kept at most a quarter full (index.c); deletion
+ * shifts entries back (no tombstones), so lookups stay short however long the replay runs.
+ * Each 64-bit slot holds the entry (high half, + 1; 0 is empty) and the low 32 bits of the
+ * key's hash, so a probe compares keys only when the hashes agree, and a deletion finds where
+ * a displaced entry belongs without reading its key: the index rarely touches the page slab
+ * or the shadow ring it does not need. Tables are at most 2^32 slots. Nothing is allocated
+ * after pcs_index_init().
  */
 #ifndef PCSIM_INDEX_H
 #define PCSIM_INDEX_H
@@ -56,10 +56,11 @@ pcs_index_key(const PcsIndex *ix, guint32 entry)
  * and the run reclaim later removes share cache lines instead of costing a miss each.
  * `pcsim gen seq --requests 4000000 --size 8G --files 4` at --cache 2G: 1.17 s -> 0.96 s
  * (user, median of 5); the bench's random trace with readahead 128K: 7.25 s -> 7.02 s, within
- * this machine's noise. Groups make longer runs of occupied slots, but the table is at most
- * half full, and no replay measured got slower.
+ * this machine's noise. Groups make longer runs of occupied slots, which is why the table
+ * is at most a quarter full (index.c).
  */
 #define PCS_INDEX_GROUP_SHIFT 3
+#define PCS_INDEX_GROUP_MASK ((1u << PCS_INDEX_GROUP_SHIFT) - 1)
 static inline guint64
 pcs_index_hash(guint32 file, guint64 index)
 {

@@ -47,22 +47,37 @@ insert(PcsIndex *ix, Item *items, gboolean *present, guint32 i)
 static void
 test_index_insert_lookup_remove(void **state)
 {
-	enum { N = 64 };
-	Item items[N];
+	enum { N = 64, GROUPS = N >> PCS_INDEX_GROUP_SHIFT };
+	Item items[N] = { { { 0, 0 }, 0 } };
 	gboolean present[N] = { FALSE };
+	guint64 group[GROUPS];
 	PcsIndex ix;
 
-	/* 64 keys in a 128-slot table: two files, pages 0..31, so hashes cluster and wrap. */
-	for (guint32 i = 0; i < N; i++) {
-		items[i].key.file = i & 1;
-		items[i].key.index = i / 2;
-	}
+	/* 64 keys in a 256-slot table (4 slots per entry): 8 whole groups of 8 pages, four of
+	 * file 0 and four of file 1, all with their homes in the table's last line. So they
+	 * make one run of 64 slots that wraps around the end, and every group but the first
+	 * is displaced; inserted one page of each group in turn. */
 	pcs_index_init(&ix, N, items, sizeof(Item), NULL, 0);
-	assert_int_equal(ix.mask + 1, 128);
+	assert_int_equal(ix.mask + 1, 256);
+	for (guint32 g = 0, n = 0; n < GROUPS; g++) {
+		guint32 file = n & 1;
+		guint64 page = (guint64) g << PCS_INDEX_GROUP_SHIFT;
+
+		g_assert(g < 100000);
+		if ((pcs_index_hash(file, page) & ix.mask) == (ix.mask & ~(guint64) PCS_INDEX_GROUP_MASK))
+			group[n++] = page;
+	}
+	for (guint32 i = 0; i < N; i++) {
+		items[i].key.file = (i % GROUPS) & 1;
+		items[i].key.index = group[i % GROUPS] + i / GROUPS;
+	}
 	for (guint32 i = 0; i < N; i++) {
 		insert(&ix, items, present, i);
 		check_all(&ix, items, present, N);
 	}
+	/* One run: the last line, then the table's first 56 slots. */
+	for (guint64 p = 0; p <= ix.mask; p++)
+		assert_int_equal(ix.slots[p] != 0, p >= ix.mask - 7 || p < N - 8);
 	/* Remove every third key, then the rest in reverse, checking after each removal. */
 	for (guint32 i = 0; i < N; i += 3) {
 		pcs_index_remove(&ix, i);
