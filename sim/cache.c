@@ -93,6 +93,8 @@ pcs_cache_new_full(const PcsConfig *cfg, const PcsDeviceSpec *spec, GError **err
 		pcs_index_init(&c->index, c->nr_pages, c->pages, sizeof(PcsPage), NULL, 0);
 	}
 	c->victims = g_new(guint32, cfg->reclaim_batch);
+	c->victim_hash = g_new(guint64, cfg->reclaim_batch);
+	c->oldest_hash = g_new(guint64, cfg->reclaim_batch);
 	c->ra_auto = cfg->readahead_bytes == PCS_READAHEAD_AUTO;
 	c->ra.ra_pages = (c->ra_auto ? PCS_READAHEAD_DEFAULT : cfg->readahead_bytes) >> PCS_PAGE_SHIFT;
 	c->ra.io_pages = MAX(cfg->io_pages_bytes >> PCS_PAGE_SHIFT, 1);
@@ -113,6 +115,8 @@ pcs_cache_free(PcsCache *c)
 	pcs_index_clear(&c->index);
 	pcs_free_big(c->pages);
 	g_free(c->victims);
+	g_free(c->victim_hash);
+	g_free(c->oldest_hash);
 	g_free(c->streams);
 	pcs_wb_clear(c);
 	g_free(c->files);
@@ -149,18 +153,22 @@ reclaim(PcsCache *c)
 		g_assert(tries < 3);
 	}
 	c->stats.reclaims++;
-	/* The evictions below probe the index at random: start every probe's memory early. */
-	for (guint32 i = 0; i < n; i++) {
+	/* The evictions below probe the index at random: start every probe's memory early,
+	 * and keep the hashes for the probes. */
+	for (guint32 i = 0, r = c->shadow.head; i < n; i++) {
 		const PcsKey *k = &c->pages[c->victims[i]].key;
 
-		__builtin_prefetch(pcs_index_home(&c->index, k->file, k->index));
+		c->victim_hash[i] = pcs_index_hash(k->file, k->index);
+		__builtin_prefetch(&c->index.slots[c->victim_hash[i] & c->index.mask]);
 		if (c->workingset) {
-			const PcsKey *old = &c->shadow.ring[(c->shadow.head + i) % c->shadow.capacity].key;
+			const PcsKey *old = &c->shadow.ring[r].key;
 
-			__builtin_prefetch(pcs_index_home(&c->index, old->file, old->index));
+			c->oldest_hash[i] = pcs_index_hash(old->file, old->index);
+			__builtin_prefetch(&c->index.slots[c->oldest_hash[i] & c->index.mask]);
+			r = r + 1 == c->shadow.capacity ? 0 : r + 1;
 		}
 	}
-	for (guint32 i = 0; i < n; i++) {
+	for (guint32 i = 0, evicted = 0; i < n; i++) {
 		guint32 s = c->victims[i];
 		guint32 nr = pcs_folio_pages(&c->pages[s]);
 		guint64 clock;
@@ -176,14 +184,20 @@ reclaim(PcsCache *c)
 
 			g_assert(t != PCS_NIL && !(p->flags & PCS_PG_BUSY));
 			c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
+			/* The hashes above hold for a victim's first page, and for the shadows
+			 * pushed out while no large folio has gone before. */
 			if (c->workingset)
-				pcs_shadow_evict(&c->shadow, &c->index, t, &p->key, clock,
-						 (c->pages[s].flags & PCS_PG_WORKINGSET) ?
+				pcs_shadow_evict(&c->shadow, &c->index, t, &p->key,
+						 j == 0 ? c->victim_hash[i] : PCS_INDEX_NO_HASH,
+						 evicted == i ? c->oldest_hash[i] : PCS_INDEX_NO_HASH,
+						 clock, (c->pages[s].flags & PCS_PG_WORKINGSET) ?
 						 PCS_SHADOW_WORKINGSET : 0);
 			else
-				pcs_index_remove(&c->index, t);
+				pcs_index_remove_hashed(&c->index, t, j == 0 ? c->victim_hash[i] :
+							PCS_INDEX_NO_HASH);
 			p->next = c->free_head;
 			c->free_head = t;
+			evicted++;
 		}
 		c->nr_resident -= nr;
 	}
@@ -331,15 +345,33 @@ pcs_cache_file_grow(PcsCache *c, guint32 id)
 typedef struct {
 	const PcsCache *c;
 	guint32         file;
+	guint64         group;       /* index >> PCS_INDEX_GROUP_SHIFT of group_hash ... */
+	guint64         group_hash;  /* ... the request's last lookup computed */
 } RaCtx;
+
+/* Resident (not a shadow) in x's file? Reuses the group hash of the last lookup. */
+static inline gboolean
+ra_cached(RaCtx *x, guint64 index)
+{
+	guint32 e;
+
+	if (index >> PCS_INDEX_GROUP_SHIFT != x->group) {
+		x->group = index >> PCS_INDEX_GROUP_SHIFT;
+		x->group_hash = pcs_index_group_hash(x->file, index);
+	}
+	e = pcs_index_at(&x->c->index,
+			 pcs_index_find_hashed(&x->c->index, x->file, index,
+					       pcs_index_hash_in(x->group_hash, index))) - 1;
+	return e != PCS_NIL && !(e & PCS_INDEX_SHADOW);
+}
 
 static guint64
 ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan)
 {
-	const RaCtx *x = ctx;
+	RaCtx *x = ctx;
 
 	for (guint64 n = 0; n < max_scan; n++, index--) {
-		if (pcs_cache_lookup(x->c, x->file, index) == PCS_NIL)
+		if (!ra_cached(x, index))
 			return index;
 		if (index == 0)
 			return G_MAXUINT64;  /* cached back to the first page */
@@ -350,10 +382,10 @@ ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan)
 static guint64
 ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan)
 {
-	const RaCtx *x = ctx;
+	RaCtx *x = ctx;
 
 	for (guint64 n = 0; n < max_scan; n++, index++)
-		if (pcs_cache_lookup(x->c, x->file, index) == PCS_NIL)
+		if (!ra_cached(x, index))
 			return index;
 	return index;
 }
@@ -417,8 +449,10 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		end = w.start <= (size - 1) >> PCS_PAGE_SHIFT ? ((size - 1) >> PCS_PAGE_SHIFT) + 1 :
 		      w.start;
 	mark = w.async_size ? w.start + w.nr - w.async_size : G_MAXUINT64;
-	/* A window's pages hash all over the index: start every probe's memory at once. */
-	for (i = w.start; i < end && i < w.start + 64; i++)
+	/* A window's groups of pages hash all over the index: start every probe's memory at
+	 * once (one line of slots per group). */
+	for (i = w.start & ~(guint64) PCS_INDEX_GROUP_MASK; i < end && i < w.start + 64;
+	     i += PCS_INDEX_GROUP_MASK + 1)
 		__builtin_prefetch(pcs_index_home(&c->index, file, i));
 	i = w.start;
 	/* page_cache_ra_order(): large folios, naturally aligned, not past the window or EOF;
@@ -451,11 +485,15 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		}
 		i += nr;
 	}
-	for (; i < end; i++) {
-		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = pcs_index_at(&c->index, pos);
+	for (guint64 g = 0; i < end; i++) {
+		guint64 pos;
+		guint32 v;
 		guint16 flags;
 
+		if (g == 0 || !(i & PCS_INDEX_GROUP_MASK))
+			g = pcs_index_group_hash(file, i);
+		pos = pcs_index_find_hashed(&c->index, file, i, pcs_index_hash_in(g, i));
+		v = pcs_index_at(&c->index, pos);
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
 			continue;  /* cached: skipped, and it gets no marker */
 		flags = page_flags(c, i, demand_lo, demand_hi);
@@ -494,7 +532,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	gboolean ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
 	guint64 same_page_start = G_MAXUINT64;
 	guint32 last_head = PCS_NIL;
-	RaCtx ctx = { c, file };
+	RaCtx ctx = { c, file, G_MAXUINT64, 0 };
+	guint64 group_hash = 0;
 	PcsRaView view = { ra_prev_miss, ra_next_miss, &ctx };
 
 	if (ev->len_bytes == 0 || ev->len_bytes == PCS_NONE || ev->offset_bytes == PCS_NONE ||
@@ -519,11 +558,16 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		f->pages_end = MAX(f->pages_end, last + 1);
 	}
 	for (guint64 i = first; i <= last; i++) {
-		guint64 pos = pcs_index_find(&c->index, file, i);
-		guint32 v = pcs_index_at(&c->index, pos), s, h;
+		guint64 pos;
+		guint32 v, s, h;
 		guint flags = kind == REQ_WRITE ? 0 : PCS_ACCESS_MARK;
 		gboolean hit;
 
+		/* The group's hash, once per group (readahead's look-ups share it). */
+		if (i == first || !(i & PCS_INDEX_GROUP_MASK))
+			group_hash = pcs_index_group_hash(file, i);
+		pos = pcs_index_find_hashed(&c->index, file, i, pcs_index_hash_in(group_hash, i));
+		v = pcs_index_at(&c->index, pos);
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW)) {
 			s = v - 1;
 			hit = !(c->pages[s].flags & PCS_PG_NEW);
@@ -549,17 +593,30 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			flags |= PCS_ACCESS_NEW;
 		} else {
 			/* A read miss: page_cache_sync_ra (a fault: do_sync_mmap_readahead). */
-			PcsRaWindow w = kind == REQ_FAULT ?
+			PcsRaWindow w;
+
+			ctx.group = i >> PCS_INDEX_GROUP_SHIFT;
+			ctx.group_hash = group_hash;
+			w = kind == REQ_FAULT ?
 				pcs_ra_mmap_fault(st, &c->ra, i, &view) :
 				pcs_ra_sync(st, &c->ra, i, last - i + 1, &view);
 
 			if (kind == REQ_FAULT)
 				c->stats.major_faults++;
-			ra_execute(c, file, ev->stream, i, w, i, last + 1);
-			s = pcs_cache_lookup(c, file, i);
-			if (s == PCS_NIL) {  /* the window did not cover it: read the page alone */
-				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+			if (w.kind == PCS_RA_SMALL && w.start == i && w.nr == 1 && !c->ra_trace) {
+				/* A small random read of this one page (most misses of a random
+				 * workload): what ra_execute() would do, at the position the lookup
+				 * above found (deciding the window only looked the index up). */
+				s = page_alloc(c, file, i, pos, FALSE, 0);
 				pcs_wb_read_page(c, file, i, s, TRUE);
+			} else {
+				ra_execute(c, file, ev->stream, i, w, i, last + 1);
+				s = pcs_cache_lookup(c, file, i);
+				if (s == PCS_NIL) {  /* not covered by the window: read it alone */
+					s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i),
+						       FALSE, 0);
+					pcs_wb_read_page(c, file, i, s, TRUE);
+				}
 			}
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
@@ -977,8 +1034,9 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 
 			__builtin_prefetch(pcs_index_home(&c->index, e->file, page));
 			pcs_device_prefetch(c->dev, e->file, page);  /* where a miss reads it */
-			/* A miss there asks for the page before it (context readahead). */
-			if (c->ra.ra_pages && page > 0)
+			/* A miss there asks for the page before it (context readahead): a line of
+			 * its own only at the start of a group. */
+			if (c->ra.ra_pages && page > 0 && !(page & PCS_INDEX_GROUP_MASK))
 				__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));
 		}
 		if (i + PREFETCH_KEY < n && evs[i + PREFETCH_KEY].offset_bytes != PCS_NONE) {

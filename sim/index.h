@@ -61,11 +61,25 @@ pcs_index_key(const PcsIndex *ix, guint32 entry)
  */
 #define PCS_INDEX_GROUP_SHIFT 3
 #define PCS_INDEX_GROUP_MASK ((1u << PCS_INDEX_GROUP_SHIFT) - 1)
+
+/* The part of the hash a group's pages share: a loop over a run of pages computes it once
+ * per group (pcs_index_hash_in()) instead of once per page. */
+static inline guint64
+pcs_index_group_hash(guint32 file, guint64 index)
+{
+	return pcs_page_hash(file, index >> PCS_INDEX_GROUP_SHIFT) << PCS_INDEX_GROUP_SHIFT;
+}
+
+static inline guint64
+pcs_index_hash_in(guint64 group_hash, guint64 index)
+{
+	return group_hash | (index & PCS_INDEX_GROUP_MASK);
+}
+
 static inline guint64
 pcs_index_hash(guint32 file, guint64 index)
 {
-	return pcs_page_hash(file, index >> PCS_INDEX_GROUP_SHIFT) << PCS_INDEX_GROUP_SHIFT |
-	       (index & ((1u << PCS_INDEX_GROUP_SHIFT) - 1));
+	return pcs_index_hash_in(pcs_index_group_hash(file, index), index);
 }
 
 /* Where (file, index) would be probed first: for prefetching ahead of a lookup. */
@@ -90,13 +104,13 @@ pcs_index_at(const PcsIndex *ix, guint64 pos)
 }
 
 /*
- * Finds (file, index). Returns the probe position: ix->slots[pos] is 0 when the key is absent
- * (and pos is where it would be inserted), else slot + 1.
+ * Finds (file, index), whose hash is h (pcs_index_hash()). Returns the probe position:
+ * ix->slots[pos] is 0 when the key is absent (and pos is where it would be inserted), else
+ * slot + 1.
  */
 static inline guint64
-pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
+pcs_index_find_hashed(const PcsIndex *ix, guint32 file, guint64 index, guint64 h)
 {
-	guint64 h = pcs_index_hash(file, index);
 	guint64 pos = h & ix->mask;
 	guint64 v;
 
@@ -110,6 +124,12 @@ pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
 		pos = (pos + 1) & ix->mask;
 	}
 	return pos;
+}
+
+static inline guint64
+pcs_index_find(const PcsIndex *ix, guint32 file, guint64 index)
+{
+	return pcs_index_find_hashed(ix, file, index, pcs_index_hash(file, index));
 }
 
 /* The entry of (file, index), or PCS_NIL. */
@@ -140,13 +160,25 @@ pcs_index_replace_at(PcsIndex *ix, guint64 pos, guint32 entry)
 /* Removes the entry at pos (which must be occupied) and shifts followers back. */
 void pcs_index_remove_at(PcsIndex *ix, guint64 pos);
 
-/* Removes entry's key; the key must be present and map to entry. */
+/* A hash argument that is not known: the callee computes it from the key. */
+#define PCS_INDEX_NO_HASH G_MAXUINT64
+
+/* Removes entry's key, whose hash is h (or PCS_INDEX_NO_HASH); the key must be present and
+ * map to entry. */
 static inline void
-pcs_index_remove(PcsIndex *ix, guint32 entry)
+pcs_index_remove_hashed(PcsIndex *ix, guint32 entry, guint64 h)
 {
 	const PcsKey *k = pcs_index_key(ix, entry);
 
-	pcs_index_remove_at(ix, pcs_index_find(ix, k->file, k->index));
+	if (h == PCS_INDEX_NO_HASH)
+		h = pcs_index_hash(k->file, k->index);
+	pcs_index_remove_at(ix, pcs_index_find_hashed(ix, k->file, k->index, h));
+}
+
+static inline void
+pcs_index_remove(PcsIndex *ix, guint32 entry)
+{
+	pcs_index_remove_hashed(ix, entry, PCS_INDEX_NO_HASH);
 }
 
 #endif

@@ -50,7 +50,7 @@ pcs_shadow_clear(PcsShadow *sh)
 
 void
 pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *key,
-		 guint64 clock, guint32 flags)
+		 guint64 key_hash, guint64 oldest_hash, guint64 clock, guint32 flags)
 {
 	guint32 r = sh->head;
 	PcsShadowEntry *e = &sh->ring[r];
@@ -58,11 +58,13 @@ pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *
 
 	/* 1. Make room: the oldest shadow leaves the index (this may shift entries). */
 	if (e->meta & PCS_SHADOW_VALID) {
-		pcs_index_remove(ix, r | PCS_INDEX_SHADOW);
+		pcs_index_remove_hashed(ix, r | PCS_INDEX_SHADOW, oldest_hash);
 		sh->count--;
 	}
 	/* 2. The page's entry becomes the shadow, in place. */
-	pos = pcs_index_find(ix, key->file, key->index);
+	if (key_hash == PCS_INDEX_NO_HASH)
+		key_hash = pcs_index_hash(key->file, key->index);
+	pos = pcs_index_find_hashed(ix, key->file, key->index, key_hash);
 	g_assert(pcs_index_at(ix, pos) == page_entry + 1);
 	e->key = *key;
 	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;

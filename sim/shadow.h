@@ -53,10 +53,12 @@ void pcs_shadow_clear(PcsShadow *sh);
 /*
  * workingset_eviction(): page `page_entry` (an untagged index entry, with key *key) leaves
  * the cache; its index entry becomes a shadow holding clock and flags. The oldest shadow is
- * dropped from ix first when the ring is full. Cannot fail.
+ * dropped from ix first when the ring is full. key_hash and oldest_hash are the index
+ * hashes of *key and of the oldest shadow's key when the caller has them (it computed them
+ * to prefetch), else PCS_INDEX_NO_HASH. Cannot fail.
  */
 void pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *key,
-		      guint64 clock, guint32 flags);
+		      guint64 key_hash, guint64 oldest_hash, guint64 clock, guint32 flags);
 /*
  * The shadow named by the tagged index entry at ix->slots[pos] is consumed (its page comes
  * back): copies it to *out and frees its ring slot. The caller then replaces or removes the
