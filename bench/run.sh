@@ -7,7 +7,8 @@
 # footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
 # --reclaim-batch 1 (metadata only, --data off), and prints medians; then readahead's cost
 # (off vs 128K), writeback's (a 30%-write variant with an fsync every 10,000 requests
-# against the read-only trace), the device data path's (--data on vs off, with peak RSS), and
+# against the read-only trace), the device data path's (--data on vs off, with peak RSS, and
+# --data on against a device filled with resident pages), and
 # parsing throughput of `pcsim trace info` on the trace in four encodings. Throughput is
 # reported as a ratio to floor_lru in the same run, since absolute numbers only describe the
 # machine. Exits non-zero when pcsim's lru
@@ -219,6 +220,22 @@ fi
 				"$(awk -v b="$(json_stat "$out/dev.json" dev_write_bytes)" 'BEGIN { printf "%.0f", b / 1048576 }')"
 		done
 	done
+	# The same read-only trace against a device whose every page holds data in the OS
+	# page cache (fallocate on tmpfs allocates and zeroes the pages): each miss copies a
+	# resident 4 KiB page, the case the fresh device's end-of-file reads leave out.
+	if [ "$devdir" = /dev/shm ]; then
+		filled=$devdir/pcsim-bench-filled.$$
+		fallocate -l 8G "$filled" || die "cannot fallocate $filled"
+		m=$(measure "$out/dev.json" "$pcsim" replay "$trace" --format oracle-general \
+			--cache $((195934 * 4096)) --data on --device "$filled" --device-reuse -q \
+			--output-format json --progress never)
+		rm -f "$filled" "$filled.pcsim-journal"
+		read -r wall rss <<<"$m"
+		printf '  %-22s --data %-3s %11s requests/s  rss %s MiB  (device filled: 8 GiB fallocated)\n' \
+			"$(basename "$trace")" on \
+			"$(awk -v n="$(json_stat "$out/dev.json" requests)" -v t="$wall" \
+				'BEGIN { printf "%.0f", n / t }')" "$(mib "$rss")"
+	fi
 } >>"$results"
 
 # Parsing throughput with `pcsim trace info`: the standard trace as oracleGeneral, as pcsim's
