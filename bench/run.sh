@@ -45,6 +45,7 @@ build() {
 }
 build gen_block_trace -lm
 build floor_lru ""
+build copy_floor ""
 
 if [ ! -f "$trace" ] || [ "$(wc -c <"$trace")" -ne "$trace_bytes" ]; then
 	echo "bench: generating the standard trace $trace (once; about 480 MB)"
@@ -225,16 +226,23 @@ fi
 	# resident 4 KiB page, the case the fresh device's end-of-file reads leave out.
 	if [ "$devdir" = /dev/shm ]; then
 		filled=$devdir/pcsim-bench-filled.$$
+		trap 'rm -f "$filled" "$filled.pcsim-journal"' EXIT
 		fallocate -l 8G "$filled" || die "cannot fallocate $filled"
 		m=$(measure "$out/dev.json" "$pcsim" replay "$trace" --format oracle-general \
 			--cache $((195934 * 4096)) --data on --device "$filled" --device-reuse -q \
 			--output-format json --progress never)
-		rm -f "$filled" "$filled.pcsim-journal"
 		read -r wall rss <<<"$m"
 		printf '  %-22s --data %-3s %11s requests/s  rss %s MiB  (device filled: 8 GiB fallocated)\n' \
 			"$(basename "$trace")" on \
 			"$(awk -v n="$(json_stat "$out/dev.json" requests)" -v t="$wall" \
 				'BEGIN { printf "%.0f", n / t }')" "$(mib "$rss")"
+		# The floor under that row: the kernel's copy of one resident page per miss.
+		floor=$("$out/copy_floor" "$filled" 195934 2000000) || die "copy_floor failed"
+		read -r pread_us mmap_us <<<"$floor"
+		printf '  floor, per random 4 KiB page of it: pread %s us, memcpy from a mapping %s us\n' \
+			"$pread_us" "$mmap_us"
+		rm -f "$filled" "$filled.pcsim-journal"
+		trap - EXIT
 	fi
 } >>"$results"
 
