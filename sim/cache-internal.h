@@ -62,8 +62,8 @@ struct PcsCache {
 	gboolean           workingset;
 	PcsShadow          shadow;
 	guint32           *victims;    /* reclaim_batch slots */
-	guint64           *victim_hash;  /* their keys' index hashes, and those of the shadows */
-	guint64           *oldest_hash;  /* their evictions push out (reclaim() prefetches) */
+	guint64           *victim_hash;  /* index hashes of the victims' keys and of the */
+	guint64           *oldest_hash;  /* shadows they push out (reclaim() prefetches) */
 	guint64            nr_resident;
 	PcsRaParams        ra;         /* the device's readahead limits, in pages */
 	gboolean           ra_auto;    /* --readahead auto: not yet resolved by a trace level */
