@@ -5,8 +5,9 @@
  * Pages live in one slab (an array sized for the cache) and are named by their 32-bit slot.
  * The first two fields are the page's identity (file id, page index), laid out as PcsKey so
  * the index can compare keys of pages and shadow entries alike. `prev`/`next` and `lru`
- * belong to the list policy (cf. pcache.h's "owned by pcache1"); the free list reuses `next`
- * while a slot is unused. `flags` carries the kernel's page flags that pcsim models.
+ * belong to the list policy (cf. pcache.h's "owned by pcache1": lru links pages through both,
+ * two-list keeps a ring position in `prev`); the free list reuses `next` while a slot is
+ * unused. `flags` carries the kernel's page flags that pcsim models.
  *
  * Large folios (--folios on): a folio of 2^order pages is one head page, which alone is on a
  * list and carries the folio's LRU state, and 2^order - 1 tail pages (PCS_PG_TAIL), each
@@ -56,7 +57,7 @@ enum {
 
 typedef struct {
 	PcsKey  key;
-	guint32 prev;   /* list links: slot numbers, PCS_NIL at the ends (owned by lists) */
+	guint32 prev;   /* list links or ring position (owned by lists) */
 	guint32 next;
 	guint16 flags;
 	guint8  lru;    /* PCS_LRU_* (owned by lists) */

@@ -10,6 +10,7 @@
 #include "testutil.h"
 #include <pcsim/config.h>
 #include "lists.h"
+#include "rng.h"
 
 enum { NR = 16 };
 
@@ -58,14 +59,12 @@ static char *
 order(Fixture *f, guint8 lru)
 {
 	GString *s = g_string_new(NULL);
-	guint32 head = PCS_NIL;
+	guint32 slots[NR];
+	guint32 n = f->ops->order(f->l, lru, slots, NR);
 
-	/* Find the head: the page on this list with no prev. */
-	for (guint32 i = 0; i < NR; i++)
-		if (f->pages[i].lru == lru && f->pages[i].prev == PCS_NIL)
-			head = i;
-	for (guint32 i = head; i != PCS_NIL; i = f->pages[i].next)
-		g_string_append_printf(s, s->len ? " %u" : "%u", i);
+	assert_in_range(n, 0, NR);
+	for (guint32 i = 0; i < n; i++)
+		g_string_append_printf(s, s->len ? " %u" : "%u", slots[i]);
 	return g_string_free(s, FALSE);
 }
 
@@ -238,6 +237,12 @@ test_two_list_check_detects_corruption(void **state)
 	assert_false(f->ops->check(f->l, &error));
 	assert_non_null(strstr(error->message, "inactive list"));
 	f->pages[1].lru = PCS_LRU_INACTIVE;
+	g_clear_error(&error);
+	f->pages[0].prev ^= 1;  /* a ring position that names another page's place */
+	assert_false(f->ops->check(f->l, &error));
+	assert_non_null(strstr(error->message, "page slot 0 has prev"));
+	f->pages[0].prev ^= 1;
+	check(f);
 	fixture_free(f);
 }
 
@@ -271,6 +276,68 @@ test_lru_order(void **state)
 	fixture_free(f);
 }
 
+/*
+ * PcsRingList keeps exactly PcsList's order: the same random pushes (either end), unlinks
+ * (anywhere) and tail pops on both, compared after every step. A small ring, so that it is
+ * compacted many times over; some pages are order-1 folios, so counts are in pages.
+ */
+static void
+test_ring_list_matches_linked_list(void **state)
+{
+	enum { NP = 64, STEPS = 50000 };
+	PcsPage a[NP], b[NP];
+	PcsList list;
+	PcsRingList ring;
+	PcsRng rng;
+	guint32 want[NP], got[NP], compactions = 0;
+
+	memset(a, 0, sizeof(a));
+	for (guint32 s = 0; s < NP; s++)
+		a[s].order = s % 5 == 0;
+	memcpy(b, a, sizeof(a));
+	pcs_list_init(&list);
+	pcs_ring_list_init(&ring, NP);
+	pcs_rng_seed(&rng, 7, 0);
+	for (guint32 step = 0; step < STEPS; step++) {
+		guint32 s = (guint32) pcs_rng_below(&rng, NP);
+		guint32 op = (guint32) pcs_rng_below(&rng, 8);
+		g_autoptr(GError) error = NULL;
+		guint32 n;
+
+		if (op == 0 && !pcs_ring_list_empty(&ring))
+			s = pcs_ring_list_tail(&ring);  /* reclaim-like: take the tail */
+		else if (op == 0)
+			continue;
+		if (a[s].lru == PCS_LRU_NONE) {
+			compactions += ring.used == ring.mask + 1;
+			if (op & 1) {
+				pcs_list_push_head(&list, a, s);
+				pcs_ring_list_push_head(&ring, b, s);
+			} else {
+				pcs_list_push_tail(&list, a, s);
+				pcs_ring_list_push_tail(&ring, b, s);
+			}
+			a[s].lru = b[s].lru = PCS_LRU_INACTIVE;
+		} else {
+			pcs_list_unlink(&list, a, s);
+			pcs_ring_list_unlink(&ring, b, s);
+			a[s].lru = b[s].lru = PCS_LRU_NONE;
+		}
+		n = pcs_list_order(&list, a, want, NP);
+		assert_int_equal(pcs_ring_list_order(&ring, got, NP), n);
+		assert_memory_equal(got, want, n * sizeof(guint32));
+		assert_int_equal(ring.nr, list.nr);
+		assert_true(pcs_ring_list_empty(&ring) == (list.head == PCS_NIL));
+		if (n > 0)
+			assert_int_equal(pcs_ring_list_tail(&ring), list.tail);
+		tu_assert_no_error(pcs_ring_list_check(&ring, b, PCS_LRU_INACTIVE, "ring",
+						       &error), error);
+	}
+	/* Holes pile up between the ends, so the ring ran out of positions again and again. */
+	assert_true(compactions > 20);
+	pcs_ring_list_clear(&ring);
+}
+
 int
 main(void)
 {
@@ -282,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_two_list_remove),
 		cmocka_unit_test(test_two_list_check_detects_corruption),
 		cmocka_unit_test(test_lru_order),
+		cmocka_unit_test(test_ring_list_matches_linked_list),
 	};
 
 	return cmocka_run_group_tests_name("lists", tests, NULL, NULL);

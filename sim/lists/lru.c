@@ -118,6 +118,14 @@ lru_check(gpointer l, GError **error)
 	return pcs_list_check(&u->list, u->pages, PCS_LRU_INACTIVE, "lru", error);
 }
 
+static guint32
+lru_order(gpointer l, guint8 lru, guint32 *slots, guint32 max)
+{
+	Lru *u = l;
+
+	return lru == PCS_LRU_INACTIVE ? pcs_list_order(&u->list, u->pages, slots, max) : 0;
+}
+
 const PcsListOps pcs_lru_ops = {
 	.name = "lru",
 	.create = lru_create,
@@ -129,4 +137,5 @@ const PcsListOps pcs_lru_ops = {
 	.remove = lru_remove,
 	.counts = lru_counts,
 	.check = lru_check,
+	.order = lru_order,
 };

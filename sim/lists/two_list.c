@@ -32,8 +32,11 @@
  * pages ("look twice" for PTE references), no scan priorities: each shortage reclaims one
  * batch of reclaim_batch pages (SWAP_CLUSTER_MAX = 32 by default).
  *
- * Invariants (two_list_check): every page on a list is tagged with it, links are symmetric,
- * counts match the walks, and active pages are tagged PCS_LRU_ACTIVE.
+ * Both lists are PcsRingLists (lists.h): reclaim walks their tails in bulk, and a ring keeps
+ * that walk in contiguous memory.
+ *
+ * Invariants (two_list_check): every page on a list is tagged with it and knows its ring
+ * position, counts match the walks, and active pages are tagged PCS_LRU_ACTIVE.
  */
 #include "config.h"
 
@@ -43,11 +46,11 @@
 typedef struct {
 	PcsPage  *pages;
 	PcsStats *stats;
-	PcsList   inactive;
-	PcsList   active;
+	PcsRingList inactive;
+	PcsRingList active;
 	guint32   inactive_ratio;
 	guint64   refault_snapshot;  /* stats->refault_activations at the last shrink */
-	guint32   pf;                /* prefetch cursors walking up from the inactive tail */
+	guint32   pf;                /* prefetch cursor: steps up from the inactive tail */
 	guint32   pf_active;         /* ... and from the active tail (demotion takes it) */
 } TwoList;
 
@@ -58,36 +61,37 @@ two_list_create(PcsPage *pages, guint32 nr_pages, PcsStats *stats, const PcsConf
 
 	t->pages = pages;
 	t->stats = stats;
-	pcs_list_init(&t->inactive);
-	pcs_list_init(&t->active);
+	pcs_ring_list_init(&t->inactive, nr_pages);
+	pcs_ring_list_init(&t->active, nr_pages);
 	t->inactive_ratio = pcs_config_effective_inactive_ratio(cfg);
-	t->pf = PCS_NIL;
-	t->pf_active = PCS_NIL;
 	return t;
 }
 
 static void
 two_list_destroy(gpointer l)
 {
-	g_free(l);
+	TwoList *t = l;
+
+	pcs_ring_list_clear(&t->inactive);
+	pcs_ring_list_clear(&t->active);
+	g_free(t);
 }
 
 /*
- * Reclaim walks the inactive list (and, when ageing, the active list) from its tail, one
- * dependent load per page: a chain of cache misses with nothing to overlap. Between two
- * reclaims, every insertion takes one step of each walk ahead of time (the step's page was
- * prefetched by the previous one), so the pages reclaim will take are in the cache when it
- * comes. A hint only: a cursor made
- * stale by list changes costs a useless prefetch, never a wrong decision.
+ * Reclaim reads the pages at the inactive tail (and, when ageing, the active tail): scattered
+ * over the slab, so cache misses. Between two reclaims, every insertion prefetches the next
+ * page up from each tail, so the pages reclaim will take are in the cache when it comes. The
+ * rings make these loads independent of each other. A hint only: a cursor made stale by list
+ * changes costs a useless prefetch, never a wrong decision.
  */
 static inline guint32
-prefetch_step(const TwoList *t, const PcsList *l, guint32 cursor)
+prefetch_step(const TwoList *t, const PcsRingList *l, guint32 cursor)
 {
-	guint32 next = cursor == PCS_NIL ? l->tail : t->pages[cursor].prev;
+	guint32 s = pcs_ring_list_peek(l, cursor);
 
-	if (next != PCS_NIL)
-		__builtin_prefetch(&t->pages[next]);
-	return next;
+	if (s != PCS_NIL)
+		__builtin_prefetch(&t->pages[s]);
+	return cursor + 1;
 }
 
 static inline void
@@ -95,6 +99,21 @@ prefetch_tail_step(TwoList *t)
 {
 	t->pf = prefetch_step(t, &t->inactive, t->pf);
 	t->pf_active = prefetch_step(t, &t->active, t->pf_active);
+}
+
+/* Prefetches the next nr pages up from l's tail, which a reclaim step is about to take: the
+ * ring makes their loads independent, so their misses overlap. */
+static inline void
+prefetch_batch(const TwoList *t, const PcsRingList *l, guint32 nr)
+{
+	for (guint32 i = 0, k = 0; k < nr && i < l->used; i++) {
+		guint32 s = pcs_ring_list_peek(l, i);
+
+		if (s != PCS_NIL) {
+			__builtin_prefetch(&t->pages[s]);
+			k++;
+		}
+	}
 }
 
 static void
@@ -105,11 +124,25 @@ two_list_add(gpointer l, guint32 s, gboolean active)
 	prefetch_tail_step(t);
 	if (active) {
 		t->pages[s].lru = PCS_LRU_ACTIVE;
-		pcs_list_push_head(&t->active, t->pages, s);
+		pcs_ring_list_push_head(&t->active, t->pages, s);
 	} else {
 		t->pages[s].lru = PCS_LRU_INACTIVE;
-		pcs_list_push_head(&t->inactive, t->pages, s);
+		pcs_ring_list_push_head(&t->inactive, t->pages, s);
 	}
+}
+
+/* Inactive and referenced, accessed again: to the active head (out of line, so that the
+ * common case of an access stays a flag test). */
+static G_GNUC_NO_INLINE void
+activate(TwoList *t, guint32 s)
+{
+	PcsPage *p = &t->pages[s];
+
+	pcs_ring_list_unlink(&t->inactive, t->pages, s);
+	p->lru = PCS_LRU_ACTIVE;
+	p->flags &= ~PCS_PG_REFERENCED;
+	pcs_ring_list_push_head(&t->active, t->pages, s);
+	t->stats->activations += pcs_folio_pages(p);
 }
 
 /* folio_mark_accessed(), mm/swap.c. */
@@ -121,15 +154,10 @@ two_list_access(gpointer l, guint32 s, guint flags)
 
 	if (!(flags & PCS_ACCESS_MARK))
 		return;
-	if (!(p->flags & PCS_PG_REFERENCED)) {
+	if (!(p->flags & PCS_PG_REFERENCED))
 		p->flags |= PCS_PG_REFERENCED;
-	} else if (p->lru == PCS_LRU_INACTIVE) {
-		pcs_list_unlink(&t->inactive, t->pages, s);
-		p->lru = PCS_LRU_ACTIVE;
-		p->flags &= ~PCS_PG_REFERENCED;
-		pcs_list_push_head(&t->active, t->pages, s);
-		t->stats->activations += pcs_folio_pages(p);
-	}
+	else if (p->lru == PCS_LRU_INACTIVE)
+		activate(t, s);
 }
 
 static guint32
@@ -137,17 +165,17 @@ isolate_inactive(TwoList *t, guint32 nr, guint32 *victims)
 {
 	guint32 n = 0;
 
-	while (n < nr && t->inactive.tail != PCS_NIL) {
-		guint32 s = t->inactive.tail;
+	prefetch_batch(t, &t->inactive, nr);
+	while (n < nr && !pcs_ring_list_empty(&t->inactive)) {
+		guint32 s = pcs_ring_list_pop_tail(&t->inactive, t->pages);
 		PcsPage *p = &t->pages[s];
 
-		pcs_list_unlink(&t->inactive, t->pages, s);
 		if (p->flags & PCS_PG_BUSY) {
 			/* shrink_folio_list: a dirty or writeback folio is tagged PG_reclaim and
 			 * activated (activate_locked; not a workingset activation). */
 			p->flags |= PCS_PG_RECLAIM;
 			p->lru = PCS_LRU_ACTIVE;
-			pcs_list_push_head(&t->active, t->pages, s);
+			pcs_ring_list_push_head(&t->active, t->pages, s);
 			t->stats->reclaim_dirty += pcs_folio_pages(p);
 			continue;
 		}
@@ -165,23 +193,23 @@ two_list_rotate(gpointer l, guint32 s)
 	TwoList *t = l;
 	PcsPage *p = &t->pages[s];
 
-	pcs_list_unlink(p->lru == PCS_LRU_ACTIVE ? &t->active : &t->inactive, t->pages, s);
+	pcs_ring_list_unlink(p->lru == PCS_LRU_ACTIVE ? &t->active : &t->inactive, t->pages, s);
 	p->lru = PCS_LRU_INACTIVE;
-	pcs_list_push_tail(&t->inactive, t->pages, s);
+	pcs_ring_list_push_tail(&t->inactive, t->pages, s);
 }
 
 /* shrink_active_list(), mm/vmscan.c, for unmapped page cache: every scanned folio goes. */
 static void
 deactivate(TwoList *t, guint32 nr)
 {
-	while (nr-- > 0 && t->active.tail != PCS_NIL) {
-		guint32 s = t->active.tail;
+	prefetch_batch(t, &t->active, nr);
+	while (nr-- > 0 && !pcs_ring_list_empty(&t->active)) {
+		guint32 s = pcs_ring_list_pop_tail(&t->active, t->pages);
 		PcsPage *p = &t->pages[s];
 
-		pcs_list_unlink(&t->active, t->pages, s);
 		p->lru = PCS_LRU_INACTIVE;
 		p->flags |= PCS_PG_WORKINGSET;
-		pcs_list_push_head(&t->inactive, t->pages, s);
+		pcs_ring_list_push_head(&t->inactive, t->pages, s);
 		t->stats->deactivations += pcs_folio_pages(p);
 	}
 }
@@ -197,8 +225,8 @@ two_list_shrink(gpointer l, guint32 nr, guint32 *victims)
 	age = t->stats->refault_activations != t->refault_snapshot ||
 	      t->inactive.nr * t->inactive_ratio < t->active.nr;
 	t->refault_snapshot = t->stats->refault_activations;
-	t->pf = PCS_NIL;  /* the walks ahead start again from the new tails */
-	t->pf_active = PCS_NIL;
+	t->pf = 0;  /* the walks ahead start again from the new tails */
+	t->pf_active = 0;
 	/* 2. shrink_inactive_list: victims from the inactive tail. */
 	n = isolate_inactive(t, nr, victims);
 	/* 3. shrink_active_list: demote from the active tail. */
@@ -217,9 +245,9 @@ two_list_remove(gpointer l, guint32 s)
 	PcsPage *p = &t->pages[s];
 
 	if (p->lru == PCS_LRU_ACTIVE)
-		pcs_list_unlink(&t->active, t->pages, s);
+		pcs_ring_list_unlink(&t->active, t->pages, s);
 	else if (p->lru == PCS_LRU_INACTIVE)
-		pcs_list_unlink(&t->inactive, t->pages, s);
+		pcs_ring_list_unlink(&t->inactive, t->pages, s);
 	p->lru = PCS_LRU_NONE;
 }
 
@@ -237,8 +265,16 @@ two_list_check(gpointer l, GError **error)
 {
 	TwoList *t = l;
 
-	return pcs_list_check(&t->inactive, t->pages, PCS_LRU_INACTIVE, "inactive", error) &&
-	       pcs_list_check(&t->active, t->pages, PCS_LRU_ACTIVE, "active", error);
+	return pcs_ring_list_check(&t->inactive, t->pages, PCS_LRU_INACTIVE, "inactive", error) &&
+	       pcs_ring_list_check(&t->active, t->pages, PCS_LRU_ACTIVE, "active", error);
+}
+
+static guint32
+two_list_order(gpointer l, guint8 lru, guint32 *slots, guint32 max)
+{
+	TwoList *t = l;
+
+	return pcs_ring_list_order(lru == PCS_LRU_ACTIVE ? &t->active : &t->inactive, slots, max);
 }
 
 const PcsListOps pcs_two_list_ops = {
@@ -252,4 +288,5 @@ const PcsListOps pcs_two_list_ops = {
 	.remove = two_list_remove,
 	.counts = two_list_counts,
 	.check = two_list_check,
+	.order = two_list_order,
 };
