@@ -204,20 +204,21 @@ reclaim(PcsCache *c)
 }
 
 /*
- * Brings (file, index) into the cache with page flags `flags` and returns its slot; `pos` is
- * where the index lookup that missed ended (an empty position, or the page's shadow entry).
- * is_write: a write allocation, which consumes a shadow without refault detection.
+ * Brings (file, index), whose index hash is `hash`, into the cache with page flags `flags` and
+ * returns its slot; `pos` is where the index lookup that missed ended (an empty position, or
+ * the page's shadow entry). is_write: a write allocation, which consumes a shadow without
+ * refault detection.
  */
 static guint32
-page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_write,
-	   guint16 flags)
+page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
+	   gboolean is_write, guint16 flags)
 {
 	gboolean active = FALSE;
 	guint32 s;
 
 	if (c->free_head == PCS_NIL && c->nr_used == c->nr_pages) {
 		reclaim(c);
-		pos = pcs_index_find(&c->index, file, index);  /* removals shifted entries */
+		pos = pcs_index_find_hashed(&c->index, file, index, hash);  /* removals shifted */
 	}
 	if (c->free_head != PCS_NIL) {
 		s = c->free_head;
@@ -230,7 +231,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	c->pages[s].flags = flags;
 	c->pages[s].order = 0;
 	if (pcs_index_at(&c->index, pos) == 0) {
-		pcs_index_insert_at(&c->index, pos, s);
+		pcs_index_insert_hashed(&c->index, pos, s, hash);
 	} else {
 		/* workingset_refault(), mm/workingset.c: the slot holds this page's shadow. */
 		PcsShadowEntry sh;
@@ -253,6 +254,16 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 pos, gboolean is_wr
 	return s;
 }
 
+
+/* page_alloc() of a page not looked up yet, for a read. */
+static guint32
+page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
+{
+	guint64 h = pcs_index_hash(file, index);
+
+	return page_alloc(c, file, index, h, pcs_index_find_hashed(&c->index, file, index, h),
+			  FALSE, 0);
+}
 
 /*
  * Brings the large folio [index, index + 2^order) of file into the cache (none of its pages
@@ -487,7 +498,7 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 	}
 	for (guint64 g = 0; i < end; i++) {
 		guint64 pos;
-		guint32 v;
+		guint32 v, s;
 		guint16 flags;
 
 		if (g == 0 || !(i & PCS_INDEX_GROUP_MASK))
@@ -499,7 +510,8 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		flags = page_flags(c, i, demand_lo, demand_hi);
 		if (i == mark)
 			flags |= PCS_PG_READAHEAD;
-		pcs_wb_read_page(c, file, i, page_alloc(c, file, i, pos, FALSE, flags), sync);
+		s = page_alloc(c, file, i, pcs_index_hash_in(g, i), pos, FALSE, flags);
+		pcs_wb_read_page(c, file, i, s, sync);
 	}
 	if (end > w.start) {
 		f = pcs_cache_file(c, file);  /* page_alloc may have grown the table */
@@ -574,7 +586,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		} else if (kind == REQ_WRITE) {
 			guint64 lo = i << PCS_PAGE_SHIFT;
 
-			s = page_alloc(c, file, i, pos, TRUE, 0);
+			s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos, TRUE, 0);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
 			/* write_begin: a page the write covers only in part is read first,
@@ -587,7 +599,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				pcs_device_zero(c->dev, s);  /* new data: no read */
 			}
 		} else if (!ra_on) {
-			s = page_alloc(c, file, i, pos, is_write, 0);
+			s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos, is_write,
+				       0);
 			pcs_wb_read_page(c, file, i, s, TRUE);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
@@ -607,14 +620,14 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				/* A small random read of this one page (most misses of a random
 				 * workload): what ra_execute() would do, at the position the lookup
 				 * above found (deciding the window only looked the index up). */
-				s = page_alloc(c, file, i, pos, FALSE, 0);
+				s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos,
+					       FALSE, 0);
 				pcs_wb_read_page(c, file, i, s, TRUE);
 			} else {
 				ra_execute(c, file, ev->stream, i, w, i, last + 1);
 				s = pcs_cache_lookup(c, file, i);
 				if (s == PCS_NIL) {  /* not covered by the window: read it alone */
-					s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i),
-						       FALSE, 0);
+					s = page_alloc_lookup(c, file, i);
 					pcs_wb_read_page(c, file, i, s, TRUE);
 				}
 			}
@@ -644,7 +657,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			 * the whole cache can evict it here: read it back. */
 			s = pcs_cache_lookup(c, file, i);
 			if (s == PCS_NIL) {
-				s = page_alloc(c, file, i, pcs_index_find(&c->index, file, i), FALSE, 0);
+				s = page_alloc_lookup(c, file, i);
 				pcs_wb_read_page(c, file, i, s, TRUE);
 			}
 			h = pcs_cache_folio_head(c, s);

@@ -150,6 +150,14 @@ pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
 	ix->count++;
 }
 
+/* pcs_index_insert_at() of an entry whose key hashes to h (pcs_index_hash()). */
+static inline void
+pcs_index_insert_hashed(PcsIndex *ix, guint64 pos, guint32 entry, guint64 h)
+{
+	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) h;
+	ix->count++;
+}
+
 /* Replaces the entry at an occupied pos by another entry with the same key. */
 static inline void
 pcs_index_replace_at(PcsIndex *ix, guint64 pos, guint32 entry)
@@ -165,14 +173,35 @@ void pcs_index_remove_at(PcsIndex *ix, guint64 pos);
 
 /* Removes entry's key, whose hash is h (or PCS_INDEX_NO_HASH); the key must be present and
  * map to entry. */
+/*
+ * The probe position of an entry that is in the index, whose key hashes to h. Entries are
+ * unique, so it compares whole slots, never keys: eviction finds the entries it removes
+ * without reading keys back. Aborts if the entry is missing (a broken index).
+ */
+static inline guint64
+pcs_index_find_entry(const PcsIndex *ix, guint32 entry, guint64 h)
+{
+	guint64 want = (guint64) (entry + 1) << 32 | (guint32) h;
+	guint64 pos = h & ix->mask;
+	guint64 v;
+
+	while ((v = ix->slots[pos]) != want) {
+		if (G_UNLIKELY(v == 0))
+			g_error("index: entry %u is not at its hash", entry);
+		pos = (pos + 1) & ix->mask;
+	}
+	return pos;
+}
+
 static inline void
 pcs_index_remove_hashed(PcsIndex *ix, guint32 entry, guint64 h)
 {
-	const PcsKey *k = pcs_index_key(ix, entry);
+	if (h == PCS_INDEX_NO_HASH) {
+		const PcsKey *k = pcs_index_key(ix, entry);
 
-	if (h == PCS_INDEX_NO_HASH)
 		h = pcs_index_hash(k->file, k->index);
-	pcs_index_remove_at(ix, pcs_index_find_hashed(ix, k->file, k->index, h));
+	}
+	pcs_index_remove_at(ix, pcs_index_find_entry(ix, entry, h));
 }
 
 static inline void

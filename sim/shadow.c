@@ -64,8 +64,7 @@ pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *
 	/* 2. The page's entry becomes the shadow, in place. */
 	if (key_hash == PCS_INDEX_NO_HASH)
 		key_hash = pcs_index_hash(key->file, key->index);
-	pos = pcs_index_find_hashed(ix, key->file, key->index, key_hash);
-	g_assert(pcs_index_at(ix, pos) == page_entry + 1);
+	pos = pcs_index_find_entry(ix, page_entry, key_hash);
 	e->key = *key;
 	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;
 	pcs_index_replace_at(ix, pos, r | PCS_INDEX_SHADOW);
