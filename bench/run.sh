@@ -3,17 +3,17 @@
 #
 # Called by `make bench` from the build directory. Builds the shared references
 # (gen_block_trace, floor_lru) into bench/out/, generates the standard trace once (20,000,000
-# requests over 1,959,341 distinct 4 KiB blocks; reused when present), then at 10% and 50% of the
-# footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
+# requests over 1,959,341 distinct 4 KiB blocks; reused when present), then at 10% and 50% of
+# the footprint replays it 3 times each with floor_lru, pcsim two-list and pcsim lru with
 # --reclaim-batch 1 (metadata only, --data off), and prints medians; then readahead's cost
-# (off vs 128K), writeback's (a 30%-write variant with an fsync every 10,000 requests
-# against the read-only trace), the device data path's (--data on vs off, with peak RSS, and
-# --data on against a device filled with resident pages), and
-# parsing throughput of `pcsim trace info` on the trace in four encodings. Throughput is
-# reported as a ratio to floor_lru in the same run, since absolute numbers only describe the
-# machine. Exits non-zero when pcsim's lru
-# does not hit exactly as often as floor_lru (which matches libCacheSim's LRU). The table is
-# also written to bench/out/results.txt. Needs bash, gcc, awk, sed and /usr/bin/time.
+# (off vs 128K, also in one process with bench/ra_ab), writeback's (a 30%-write variant with
+# an fsync every 10,000 requests against the read-only trace), the device data path's
+# (--data on vs off, with peak RSS, and --data on against a device filled with resident
+# pages), and parsing throughput of `pcsim trace info` on the trace in four encodings.
+# Throughput is reported as a ratio to floor_lru in the same run, since absolute numbers only
+# describe the machine. Exits non-zero when pcsim's lru does not hit exactly as often as
+# floor_lru (which matches libCacheSim's LRU). The table is also written to
+# bench/out/results.txt. Needs bash, gcc, awk, sed and /usr/bin/time.
 # `make bench` runs this with $(SHELL), which is dash on Debian: carry on under bash.
 if [ -z "${BASH_VERSION:-}" ]; then exec bash "$0" "$@"; fi
 set -euo pipefail
@@ -24,6 +24,7 @@ if [ $# -ne 2 ]; then
 fi
 pcsim=$1
 src=$2
+ra_ab=$(dirname "$pcsim")/bench/ra_ab  # built next to pcsim by make bench
 out=bench/out
 trace=$out/synth.oracleGeneral.bin
 trace_bytes=$((20000000 * 24))
@@ -155,6 +156,15 @@ fi
 			"$(awk -v n="$(json_stat "$out/ra.json" requests)" -v t="$wall" \
 				'BEGIN { printf "%.0f", n / t }')" "$(json_stat "$out/ra.json" ra_pages)"
 	done
+	# The same cost measured in one process, both replays fed the same chunks in turn
+	# (bench/ra_ab.c), so that both see the machine at the same moments. Median of 5.
+	if [ -x "$ra_ab" ]; then
+		for i in 1 2 3 4 5; do
+			"$ra_ab" "$trace" oracle-general 195934 131072 | sed -n 's/^cost \(.*\)%$/\1/p'
+		done | sort -g | awk '{ c[NR] = $1 } END {
+			printf "  in one process (bench/ra_ab, median of 5): readahead 128K costs %.1f%%" \
+			       " (runs: %s%%)\n", c[3], c[1] "-" c[NR] }'
+	fi
 } >>"$results"
 
 # Writeback's cost: the standard trace with 30% of its requests turned into writes (record n
