@@ -88,7 +88,7 @@ main(int argc, char **argv)
 	if (argc == 6)
 		chunk = g_ascii_strtoull(argv[5], NULL, 10);
 	if (cache_pages == 0 || ra_bytes == 0 || chunk == 0) {
-		fprintf(stderr, "ra_ab: CACHE_PAGES, RA_BYTES and CHUNK must be positive numbers\n");
+		fprintf(stderr, "ra_ab: CACHE_PAGES, RA_BYTES and CHUNK must be positive\n");
 		return 2;
 	}
 	files = pcs_files_new();

@@ -171,8 +171,6 @@ void pcs_index_remove_at(PcsIndex *ix, guint64 pos);
 /* A hash argument that is not known: the callee computes it from the key. */
 #define PCS_INDEX_NO_HASH G_MAXUINT64
 
-/* Removes entry's key, whose hash is h (or PCS_INDEX_NO_HASH); the key must be present and
- * map to entry. */
 /*
  * The probe position of an entry that is in the index, whose key hashes to h. Entries are
  * unique, so it compares whole slots, never keys: eviction finds the entries it removes
@@ -193,6 +191,8 @@ pcs_index_find_entry(const PcsIndex *ix, guint32 entry, guint64 h)
 	return pos;
 }
 
+/* Removes entry's key, whose hash is h (or PCS_INDEX_NO_HASH); the key must be present and
+ * map to entry. */
 static inline void
 pcs_index_remove_hashed(PcsIndex *ix, guint32 entry, guint64 h)
 {

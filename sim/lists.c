@@ -44,13 +44,14 @@ check_member(const PcsPage *pages, guint32 s, guint32 want_prev, guint8 lru, con
 	     GError **error)
 {
 	if (pages[s].prev != want_prev) {
-		g_set_error(error, PCS_CHECK_ERROR, 0, "%s list: page slot %u has prev %u, expected %u",
-			    what, s, pages[s].prev, want_prev);
+		g_set_error(error, PCS_CHECK_ERROR, 0,
+			    "%s list: page slot %u has prev %u, expected %u", what, s,
+			    pages[s].prev, want_prev);
 		return FALSE;
 	}
 	if (pages[s].lru != lru) {
-		g_set_error(error, PCS_CHECK_ERROR, 0, "%s list: page slot %u is tagged for list %u",
-			    what, s, pages[s].lru);
+		g_set_error(error, PCS_CHECK_ERROR, 0,
+			    "%s list: page slot %u is tagged for list %u", what, s, pages[s].lru);
 		return FALSE;
 	}
 	return TRUE;
