@@ -497,20 +497,21 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		i += nr;
 	}
 	for (guint64 g = 0; i < end; i++) {
-		guint64 pos;
+		guint64 pos, hash;
 		guint32 v, s;
 		guint16 flags;
 
 		if (g == 0 || !(i & PCS_INDEX_GROUP_MASK))
 			g = pcs_index_group_hash(file, i);
-		pos = pcs_index_find_hashed(&c->index, file, i, pcs_index_hash_in(g, i));
+		hash = pcs_index_hash_in(g, i);
+		pos = pcs_index_find_hashed(&c->index, file, i, hash);
 		v = pcs_index_at(&c->index, pos);
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
 			continue;  /* cached: skipped, and it gets no marker */
 		flags = page_flags(c, i, demand_lo, demand_hi);
 		if (i == mark)
 			flags |= PCS_PG_READAHEAD;
-		s = page_alloc(c, file, i, pcs_index_hash_in(g, i), pos, FALSE, flags);
+		s = page_alloc(c, file, i, hash, pos, FALSE, flags);
 		pcs_wb_read_page(c, file, i, s, sync);
 	}
 	if (end > w.start) {
@@ -570,7 +571,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		f->pages_end = MAX(f->pages_end, last + 1);
 	}
 	for (guint64 i = first; i <= last; i++) {
-		guint64 pos;
+		guint64 pos, hash;
 		guint32 v, s, h;
 		guint flags = kind == REQ_WRITE ? 0 : PCS_ACCESS_MARK;
 		gboolean hit;
@@ -578,7 +579,8 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		/* The group's hash, once per group (readahead's look-ups share it). */
 		if (i == first || !(i & PCS_INDEX_GROUP_MASK))
 			group_hash = pcs_index_group_hash(file, i);
-		pos = pcs_index_find_hashed(&c->index, file, i, pcs_index_hash_in(group_hash, i));
+		hash = pcs_index_hash_in(group_hash, i);
+		pos = pcs_index_find_hashed(&c->index, file, i, hash);
 		v = pcs_index_at(&c->index, pos);
 		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW)) {
 			s = v - 1;
@@ -586,7 +588,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		} else if (kind == REQ_WRITE) {
 			guint64 lo = i << PCS_PAGE_SHIFT;
 
-			s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos, TRUE, 0);
+			s = page_alloc(c, file, i, hash, pos, TRUE, 0);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
 			/* write_begin: a page the write covers only in part is read first,
@@ -599,8 +601,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				pcs_device_zero(c->dev, s);  /* new data: no read */
 			}
 		} else if (!ra_on) {
-			s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos, is_write,
-				       0);
+			s = page_alloc(c, file, i, hash, pos, is_write, 0);
 			pcs_wb_read_page(c, file, i, s, TRUE);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
@@ -620,8 +621,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				/* A small random read of this one page (most misses of a random
 				 * workload): what ra_execute() would do, at the position the lookup
 				 * above found (deciding the window only looked the index up). */
-				s = page_alloc(c, file, i, pcs_index_hash_in(group_hash, i), pos,
-					       FALSE, 0);
+				s = page_alloc(c, file, i, hash, pos, FALSE, 0);
 				pcs_wb_read_page(c, file, i, s, TRUE);
 			} else {
 				ra_execute(c, file, ev->stream, i, w, i, last + 1);

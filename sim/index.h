@@ -139,23 +139,22 @@ pcs_index_lookup(const PcsIndex *ix, guint32 file, guint64 index)
 	return pcs_index_at(ix, pcs_index_find(ix, file, index)) - 1;  /* 0 - 1 == PCS_NIL */
 }
 
-/* Inserts entry at a position pcs_index_find() returned for its key, with no change to the
- * table in between. */
-static inline void
-pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
-{
-	const PcsKey *k = pcs_index_key(ix, entry);
-
-	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) pcs_index_hash(k->file, k->index);
-	ix->count++;
-}
-
-/* pcs_index_insert_at() of an entry whose key hashes to h (pcs_index_hash()). */
+/* Inserts entry, whose key hashes to h (pcs_index_hash()), at a position a look-up of that key
+ * returned, with no change to the table in between. */
 static inline void
 pcs_index_insert_hashed(PcsIndex *ix, guint64 pos, guint32 entry, guint64 h)
 {
 	ix->slots[pos] = (guint64) (entry + 1) << 32 | (guint32) h;
 	ix->count++;
+}
+
+/* pcs_index_insert_hashed() when the hash is not at hand: from the entry's key. */
+static inline void
+pcs_index_insert_at(PcsIndex *ix, guint64 pos, guint32 entry)
+{
+	const PcsKey *k = pcs_index_key(ix, entry);
+
+	pcs_index_insert_hashed(ix, pos, entry, pcs_index_hash(k->file, k->index));
 }
 
 /* Replaces the entry at an occupied pos by another entry with the same key. */

@@ -167,13 +167,6 @@ pcs_ring_list_empty(const PcsRingList *l)
 	return l->used == 0;
 }
 
-/* The oldest page's slot; the list must not be empty. */
-static inline guint32
-pcs_ring_list_tail(const PcsRingList *l)
-{
-	return l->ring[l->tail];
-}
-
 /* The slot i positions up from the tail: PCS_NIL for a hole or past the head. */
 static inline guint32
 pcs_ring_list_peek(const PcsRingList *l, guint32 i)
