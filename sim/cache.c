@@ -158,12 +158,12 @@ reclaim(PcsCache *c)
 	for (guint32 i = 0, r = c->shadow.head; i < n; i++) {
 		const PcsKey *k = &c->pages[c->victims[i]].key;
 
-		c->victim_hash[i] = pcs_index_hash(k->file, k->index);
+		c->victim_hash[i] = pcs_index_hash(&c->index, k->file, k->index);
 		__builtin_prefetch(&c->index.slots[c->victim_hash[i] & c->index.mask]);
 		if (c->workingset) {
 			const PcsKey *old = &c->shadow.ring[r].key;
 
-			c->oldest_hash[i] = pcs_index_hash(old->file, old->index);
+			c->oldest_hash[i] = pcs_index_hash(&c->index, old->file, old->index);
 			__builtin_prefetch(&c->index.slots[c->oldest_hash[i] & c->index.mask]);
 			r = r + 1 == c->shadow.capacity ? 0 : r + 1;
 		}
@@ -193,8 +193,8 @@ reclaim(PcsCache *c)
 						 clock, (c->pages[s].flags & PCS_PG_WORKINGSET) ?
 						 PCS_SHADOW_WORKINGSET : 0);
 			else
-				pcs_index_remove_hashed(&c->index, t, j == 0 ? c->victim_hash[i] :
-							PCS_INDEX_NO_HASH);
+				pcs_index_remove_hashed(&c->index, t, &p->key, j == 0 ?
+							c->victim_hash[i] : PCS_INDEX_NO_HASH);
 			p->next = c->free_head;
 			c->free_head = t;
 			evicted++;
@@ -259,7 +259,7 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
 static guint32
 page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
 {
-	guint64 h = pcs_index_hash(file, index);
+	guint64 h = pcs_index_hash(&c->index, file, index);
 
 	return page_alloc(c, file, index, h, pcs_index_find_hashed(&c->index, file, index, h),
 			  FALSE, 0);
@@ -368,7 +368,7 @@ ra_cached(RaCtx *x, guint64 index)
 
 	if (index >> PCS_INDEX_GROUP_SHIFT != x->group) {
 		x->group = index >> PCS_INDEX_GROUP_SHIFT;
-		x->group_hash = pcs_index_group_hash(x->file, index);
+		x->group_hash = pcs_index_group_hash(&x->c->index, x->file, index);
 	}
 	e = pcs_index_at(&x->c->index,
 			 pcs_index_find_hashed(&x->c->index, x->file, index,
@@ -502,7 +502,7 @@ ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWind
 		guint16 flags;
 
 		if (g == 0 || !(i & PCS_INDEX_GROUP_MASK))
-			g = pcs_index_group_hash(file, i);
+			g = pcs_index_group_hash(&c->index, file, i);
 		hash = pcs_index_hash_in(g, i);
 		pos = pcs_index_find_hashed(&c->index, file, i, hash);
 		v = pcs_index_at(&c->index, pos);
@@ -578,7 +578,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 
 		/* The group's hash, once per group (readahead's look-ups share it). */
 		if (i == first || !(i & PCS_INDEX_GROUP_MASK))
-			group_hash = pcs_index_group_hash(file, i);
+			group_hash = pcs_index_group_hash(&c->index, file, i);
 		hash = pcs_index_hash_in(group_hash, i);
 		pos = pcs_index_find_hashed(&c->index, file, i, hash);
 		v = pcs_index_at(&c->index, pos);
@@ -1035,27 +1035,43 @@ pcs_cache_nr_requests(const PcsCache *c)
  */
 enum { PREFETCH_SLOT = 16, PREFETCH_KEY = 8 };
 
+/* The home position of an event's first page, or G_MAXUINT64 for an event without one. */
+static inline guint64
+event_home(const PcsCache *c, const PcsIoEvent *e)
+{
+	if (e->offset_bytes == PCS_NONE)
+		return G_MAXUINT64;
+	return pcs_index_hash(&c->index, e->file, e->offset_bytes >> PCS_PAGE_SHIFT) &
+	       c->index.mask;
+}
+
 /* Written out in the loop on purpose: GCC's pure/const analysis deletes calls to a helper
- * whose only effect is __builtin_prefetch. */
+ * whose only effect is __builtin_prefetch. Each event's home is hashed once, for both
+ * prefetches. */
 void
 pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 {
+	guint64 home[PREFETCH_SLOT];  /* home positions of events i .. i + PREFETCH_SLOT - 1 */
+
+	for (gsize i = 0; i < MIN(n, PREFETCH_SLOT); i++)
+		home[i] = event_home(c, &evs[i]);
 	for (gsize i = 0; i < n; i++) {
-		if (i + PREFETCH_SLOT < n && evs[i + PREFETCH_SLOT].offset_bytes != PCS_NONE) {
+		if (i + PREFETCH_SLOT < n) {
 			const PcsIoEvent *e = &evs[i + PREFETCH_SLOT];
 			guint64 page = e->offset_bytes >> PCS_PAGE_SHIFT;
 
-			__builtin_prefetch(pcs_index_home(&c->index, e->file, page));
-			pcs_device_prefetch(c->dev, e->file, page);  /* where a miss reads it */
-			/* A miss there asks for the page before it (context readahead): a line of
-			 * its own only at the start of a group. */
-			if (c->ra.ra_pages && page > 0 && !(page & PCS_INDEX_GROUP_MASK))
-				__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));
+			home[i % PREFETCH_SLOT] = event_home(c, e);
+			if (e->offset_bytes != PCS_NONE) {
+				__builtin_prefetch(&c->index.slots[home[i % PREFETCH_SLOT]]);
+				pcs_device_prefetch(c->dev, e->file, page);  /* where a miss reads it */
+				/* A miss there asks for the page before it (context readahead): a
+				 * line of its own only at the start of a group. */
+				if (c->ra.ra_pages && page > 0 && !(page & PCS_INDEX_GROUP_MASK))
+					__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));
+			}
 		}
-		if (i + PREFETCH_KEY < n && evs[i + PREFETCH_KEY].offset_bytes != PCS_NONE) {
-			const PcsIoEvent *e = &evs[i + PREFETCH_KEY];
-			guint32 v = pcs_index_slot_entry(*pcs_index_home(&c->index, e->file,
-									 e->offset_bytes >> PCS_PAGE_SHIFT));
+		if (i + PREFETCH_KEY < n && home[(i + PREFETCH_KEY) % PREFETCH_SLOT] != G_MAXUINT64) {
+			guint32 v = pcs_index_at(&c->index, home[(i + PREFETCH_KEY) % PREFETCH_SLOT]);
 
 			if (v != 0)
 				__builtin_prefetch(pcs_index_key(&c->index, v - 1));

@@ -58,13 +58,11 @@ pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *
 
 	/* 1. Make room: the oldest shadow leaves the index (this may shift entries). */
 	if (e->meta & PCS_SHADOW_VALID) {
-		pcs_index_remove_hashed(ix, r | PCS_INDEX_SHADOW, oldest_hash);
+		pcs_index_remove_hashed(ix, r | PCS_INDEX_SHADOW, &e->key, oldest_hash);
 		sh->count--;
 	}
 	/* 2. The page's entry becomes the shadow, in place. */
-	if (key_hash == PCS_INDEX_NO_HASH)
-		key_hash = pcs_index_hash(key->file, key->index);
-	pos = pcs_index_find_entry(ix, page_entry, key_hash);
+	pos = pcs_index_find_entry(ix, page_entry, key, key_hash);
 	e->key = *key;
 	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;
 	pcs_index_replace_at(ix, pos, r | PCS_INDEX_SHADOW);

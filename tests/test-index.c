@@ -34,6 +34,24 @@ check_all(const PcsIndex *ix, const Item *items, const gboolean *present, guint3
 	assert_int_equal(ix->count, count);
 }
 
+/* The layouts under test: the normal one, and every key wide with homes read from keys (the
+ * largest caches' layout). */
+typedef void (*InitFn)(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_stride,
+		       const void *shadows, gsize shadow_stride);
+
+static InitFn
+init_of(void **state)
+{
+	return *state ? pcs_index_init_all_wide : pcs_index_init;
+}
+
+static int
+setup_all_wide(void **state)
+{
+	*state = GINT_TO_POINTER(1);
+	return 0;
+}
+
 static void
 insert(PcsIndex *ix, Item *items, gboolean *present, guint32 i)
 {
@@ -57,14 +75,14 @@ test_index_insert_lookup_remove(void **state)
 	 * file 0 and four of file 1, all with their homes in the table's last line. So they
 	 * make one run of 64 slots that wraps around the end, and every group but the first
 	 * is displaced; inserted one page of each group in turn. */
-	pcs_index_init(&ix, N, items, sizeof(Item), NULL, 0);
+	init_of(state)(&ix, N, items, sizeof(Item), NULL, 0);
 	assert_int_equal(ix.mask + 1, 256);
 	for (guint32 g = 0, n = 0; n < GROUPS; g++) {
 		guint32 file = n & 1;
 		guint64 page = (guint64) g << PCS_INDEX_GROUP_SHIFT;
 
 		g_assert(g < 100000);
-		if ((pcs_index_hash(file, page) & ix.mask) == (ix.mask & ~(guint64) PCS_INDEX_GROUP_MASK))
+		if ((pcs_index_hash(&ix, file, page) & ix.mask) == (ix.mask & ~(guint64) PCS_INDEX_GROUP_MASK))
 			group[n++] = page;
 	}
 	for (guint32 i = 0; i < N; i++) {
@@ -97,18 +115,21 @@ test_index_insert_lookup_remove(void **state)
 	pcs_index_clear(&ix);
 }
 
-/* Random churn at full load: the pattern a cache in steady state produces. */
+/* Random churn at full load: the pattern a cache in steady state produces. With wide, a
+ * third of the new keys are wide (a file or a page index past what a slot holds whole), in
+ * the same runs as narrow ones. */
 static void
-test_index_churn(void **state)
+churn(void **state, gboolean wide)
 {
 	enum { N = 1000, ROUNDS = 20000 };
 	Item *items = g_new0(Item, N);
 	gboolean *present = g_new0(gboolean, N);
 	GRand *rng = g_rand_new_with_seed(42);
 	guint64 next_page = 0;
+	guint32 wide_keys = 0;
 	PcsIndex ix;
 
-	pcs_index_init(&ix, N, items, sizeof(Item), NULL, 0);
+	init_of(state)(&ix, N, items, sizeof(Item), NULL, 0);
 	for (guint32 i = 0; i < N; i++) {
 		items[i].key.file = 7;
 		items[i].key.index = next_page++;
@@ -122,15 +143,91 @@ test_index_churn(void **state)
 		present[i] = FALSE;
 		items[i].key.file = g_rand_int_range(rng, 0, 3);
 		items[i].key.index = next_page++;
+		if (wide) {
+			switch (g_rand_int_range(rng, 0, 6)) {
+			case 0:
+				items[i].key.file = G_MAXUINT32 - items[i].key.file;
+				break;
+			case 1:
+				items[i].key.index += ix.index_limit;
+				break;
+			default:
+				break;
+			}
+			wide_keys += items[i].key.file >= ix.file_limit ||
+				     items[i].key.index >= ix.index_limit;
+		}
 		insert(&ix, items, present, i);
 		if (r % 1000 == 0)
 			check_all(&ix, items, present, N);
 	}
 	check_all(&ix, items, present, N);
+	if (wide)
+		assert_true(wide_keys > ROUNDS / 4);
 	pcs_index_clear(&ix);
 	g_rand_free(rng);
 	g_free(items);
 	g_free(present);
+}
+
+static void
+test_index_churn(void **state)
+{
+	churn(state, FALSE);
+}
+
+static void
+test_index_churn_wide(void **state)
+{
+	churn(state, TRUE);
+}
+
+/* Keys at the edges of what a slot holds whole, and just past them: all distinct, and a
+ * narrow key's hash is below the wide flag, a wide key's has it. */
+static void
+test_index_narrow_wide_edges(void **state)
+{
+	Item items[6] = { { { 0, 0 }, 0 } };
+	gboolean present[6] = { FALSE };
+	PcsIndex ix;
+
+	pcs_index_init(&ix, 6, items, sizeof(Item), NULL, 0);
+	items[0].key = (PcsKey) { 0, 0 };
+	items[1].key = (PcsKey) { ix.index_limit - 1, (guint32) ix.file_limit - 1 };
+	items[2].key = (PcsKey) { ix.index_limit, 0 };
+	items[3].key = (PcsKey) { 0, (guint32) ix.file_limit };
+	items[4].key = (PcsKey) { ix.index_limit - 1, 0 };
+	items[5].key = (PcsKey) { G_MAXUINT64, G_MAXUINT32 };
+	for (guint32 i = 0; i < 6; i++) {
+		guint64 h = pcs_index_hash(&ix, items[i].key.file, items[i].key.index);
+		gboolean narrow = i == 0 || i == 1 || i == 4;
+
+		assert_int_equal(h >> ix.kbits, narrow ? 0 : 1);
+		insert(&ix, items, present, i);
+		check_all(&ix, items, present, 6);
+	}
+	(void) state;
+	pcs_index_clear(&ix);
+}
+
+/* A narrow key's hash is the key: pcs_index_mix() must be a bijection of [0, 2^b). All 2^20
+ * inputs at b = 20 land on distinct values below 2^20. */
+static void
+test_index_mix_is_bijective(void **state)
+{
+	enum { B = 20 };
+	guint8 *seen = g_new0(guint8, (1u << B) / 8);
+	guint64 m = (G_GUINT64_CONSTANT(1) << B) - 1;
+
+	for (guint64 x = 0; x <= m; x++) {
+		guint64 y = pcs_index_mix(x, m, B / 2);
+
+		assert_true(y <= m);
+		assert_false(seen[y / 8] & (1u << (y % 8)));
+		seen[y / 8] |= 1u << (y % 8);
+	}
+	(void) state;
+	g_free(seen);
 }
 
 /* A key's identity is both fields: same page index in another file is another page. */
@@ -141,7 +238,7 @@ test_index_key_is_file_and_page(void **state)
 	gboolean present[2] = { FALSE, FALSE };
 	PcsIndex ix;
 
-	pcs_index_init(&ix, 2, items, sizeof(Item), NULL, 0);
+	init_of(state)(&ix, 2, items, sizeof(Item), NULL, 0);
 	insert(&ix, items, present, 0);
 	assert_int_equal(pcs_index_lookup(&ix, 2, 5), PCS_NIL);
 	insert(&ix, items, present, 1);
@@ -157,7 +254,14 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_insert_lookup_remove),
 		cmocka_unit_test(test_index_churn),
+		cmocka_unit_test(test_index_churn_wide),
 		cmocka_unit_test(test_index_key_is_file_and_page),
+		{ "test_index_insert_lookup_remove (all wide)", test_index_insert_lookup_remove, setup_all_wide, NULL, NULL },
+		{ "test_index_churn (all wide)", test_index_churn, setup_all_wide, NULL, NULL },
+		{ "test_index_churn_wide (all wide)", test_index_churn_wide, setup_all_wide, NULL, NULL },
+		{ "test_index_key_is_file_and_page (all wide)", test_index_key_is_file_and_page, setup_all_wide, NULL, NULL },
+		cmocka_unit_test(test_index_narrow_wide_edges),
+		cmocka_unit_test(test_index_mix_is_bijective),
 	};
 
 	return cmocka_run_group_tests_name("index", tests, NULL, NULL);
