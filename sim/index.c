@@ -40,7 +40,7 @@ init(PcsIndex *ix, guint64 capacity, const void *pages, gsize page_stride, const
 	ix->stride[1] = shadow_stride;
 	ix->count = 0;
 	/* A compact entry is a slot number (sbits) and the shadow tag; + 1 needs one more bit.
-	 * The key takes the rest but the wide flag: 42 bits for the bench at 10%. A narrow key
+	 * The hash takes the rest, 42 bits and the wide flag for the bench at 10%. A narrow key
 	 * gives the page index up to 32 bits and the file at least 8. */
 	ix->sbits = sbits;
 	ix->ebits = sbits + 2;
@@ -91,8 +91,8 @@ pcs_index_clear(PcsIndex *ix)
 	ix->count = 0;
 }
 
-/* The hash of the key in slot value v (occupied), as far as homes go: the slot's key itself
- * (a narrow key's hash, or a wide key's low bits), unless homes need more bits. */
+/* The hash of the key in slot value v (occupied), as far as homes go: the slot's hash part,
+ * unless homes need more bits than it holds. */
 static inline guint64
 pcs_index_slot_home(const PcsIndex *ix, guint64 v)
 {

@@ -29,8 +29,7 @@
  *
  * Tables are at most 2^32 slots. In tables of more than 2^kbits slots (caches of about 2^28
  * pages, 1 TiB, and more) every key is wide and a deletion reads displaced entries' keys for
- * their homes.
- * Nothing is allocated after pcs_index_init().
+ * their homes. Nothing is allocated after pcs_index_init().
  */
 #ifndef PCSIM_INDEX_H
 #define PCSIM_INDEX_H
@@ -44,7 +43,7 @@
 #define PCS_INDEX_SLOT(entry) ((entry) & ~PCS_INDEX_SHADOW)
 
 typedef struct {
-	guint64       *slots;        /* 0 = empty, else key << ebits | compact entry + 1 */
+	guint64       *slots;        /* 0 = empty, else hash << ebits | compact entry + 1 */
 	guint64        mask;
 	const guint8  *base[2];      /* keys of untagged / shadow-tagged entries */
 	gsize          stride[2];
@@ -52,17 +51,17 @@ typedef struct {
 	guint          sbits;        /* bits of a slot number; bit sbits of a compact entry is
 				      * the shadow tag */
 	guint          ebits;        /* low bits of a slot holding the compact entry + 1 */
-	guint          kbits;        /* bits of a slot's key below the wide flag */
+	guint          kbits;        /* bits of a slot's hash below the wide flag */
 	guint          pbits;        /* page-index bits of a narrow key */
 	guint64        file_limit;   /* narrow: file < file_limit (0: no key is narrow) ... */
 	guint64        index_limit;  /* ... and page index < index_limit */
 	guint64        wide_mask;    /* a wide key's hash: page hash & wide_mask | wide_or */
 	guint64        wide_or;
-	guint64        key_mask;     /* a slot's key: hash & key_mask | key_or */
+	guint64        key_mask;     /* a slot's hash: hash & key_mask | key_or */
 	guint64        key_or;
-	gboolean       home_from_key;  /* a slot's key has fewer bits than a home */
+	gboolean       home_from_key;  /* a slot's hash has fewer bits than a home */
 	guint64        mix_mask;     /* pcs_index_mix() over kbits - 3 bits: its mask ... */
-	guint          mix_shift;    /* ... and shifts */
+	guint          mix_shift;    /* ... and shift */
 	guint64        entry_mask;   /* (1 << ebits) - 1 */
 	guint64        slot_mask;    /* (1 << sbits) - 1 */
 } PcsIndex;
@@ -146,14 +145,14 @@ pcs_index_home(const PcsIndex *ix, guint32 file, guint64 index)
 	return &ix->slots[pcs_index_hash(ix, file, index) & ix->mask];
 }
 
-/* The key part of the slot of a key whose hash is h. */
+/* The hash part of the slot of a key whose hash is h (all of h but in the largest tables). */
 static inline guint64
 pcs_index_slot_key(const PcsIndex *ix, guint64 h)
 {
 	return (h & ix->key_mask) | ix->key_or;
 }
 
-/* The slot value of entry under key part k. */
+/* The slot value of entry under hash part k. */
 static inline guint64
 pcs_index_slot_make(const PcsIndex *ix, guint64 k, guint32 entry)
 {
