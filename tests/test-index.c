@@ -82,7 +82,8 @@ test_index_insert_lookup_remove(void **state)
 		guint64 page = (guint64) g << PCS_INDEX_GROUP_SHIFT;
 
 		g_assert(g < 100000);
-		if ((pcs_index_hash(&ix, file, page) & ix.mask) == (ix.mask & ~(guint64) PCS_INDEX_GROUP_MASK))
+		if ((pcs_index_hash(&ix, file, page) & ix.mask) ==
+		    (ix.mask & ~(guint64) PCS_INDEX_GROUP_MASK))
 			group[n++] = page;
 	}
 	for (guint32 i = 0; i < N; i++) {
@@ -248,6 +249,9 @@ test_index_key_is_file_and_page(void **state)
 	pcs_index_clear(&ix);
 }
 
+/* A test run again in the all-wide layout. */
+#define ALL_WIDE(f) { .name = #f " (all wide)", .test_func = f, .setup_func = setup_all_wide }
+
 int
 main(void)
 {
@@ -256,10 +260,10 @@ main(void)
 		cmocka_unit_test(test_index_churn),
 		cmocka_unit_test(test_index_churn_wide),
 		cmocka_unit_test(test_index_key_is_file_and_page),
-		{ "test_index_insert_lookup_remove (all wide)", test_index_insert_lookup_remove, setup_all_wide, NULL, NULL },
-		{ "test_index_churn (all wide)", test_index_churn, setup_all_wide, NULL, NULL },
-		{ "test_index_churn_wide (all wide)", test_index_churn_wide, setup_all_wide, NULL, NULL },
-		{ "test_index_key_is_file_and_page (all wide)", test_index_key_is_file_and_page, setup_all_wide, NULL, NULL },
+		ALL_WIDE(test_index_insert_lookup_remove),
+		ALL_WIDE(test_index_churn),
+		ALL_WIDE(test_index_churn_wide),
+		ALL_WIDE(test_index_key_is_file_and_page),
 		cmocka_unit_test(test_index_narrow_wide_edges),
 		cmocka_unit_test(test_index_mix_is_bijective),
 	};
