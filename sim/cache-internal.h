@@ -136,12 +136,36 @@ pcs_cache_file(PcsCache *c, guint32 id)
 	return G_LIKELY(id < c->nr_files) ? &c->files[id] : pcs_cache_file_grow(c, id);
 }
 
+/* A page, or a large folio, brought into the cache (cache.c tells how). */
+guint32 pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
+			     gboolean is_write, guint16 flags);
+guint32 pcs_cache_folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order,
+			      const guint16 *page_flags);
+
 /* Drops the folios lying wholly inside pages [first, last_excl) of file, without shadow
  * entries; clear_shadows also removes the range's shadows (truncation). Dirty folios are
  * discarded with truncation (clear_shadows) and kept otherwise (invalidation skips them, as
  * it skips folios under writeback). Returns the pages dropped. */
 guint64 pcs_cache_drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl,
 			     gboolean clear_shadows);
+
+/* ---- cache-ra.c --------------------------------------------------------------------- */
+
+/* The readahead policy's view of the cache (PcsRaView's ctx): page_cache_prev_miss and
+ * page_cache_next_miss over file. */
+typedef struct {
+	const PcsCache *c;
+	guint32         file;
+	guint64         group;       /* index >> PCS_INDEX_GROUP_SHIFT of group_hash ... */
+	guint64         group_hash;  /* ... the request's last lookup computed */
+} PcsRaCtx;
+
+guint64 pcs_cache_ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan);
+guint64 pcs_cache_ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan);
+/* Reads window w's missing pages for a request on stream that asked for pages
+ * [demand_lo, demand_hi) and met trigger. */
+void pcs_cache_ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger,
+			  PcsRaWindow w, guint64 demand_lo, guint64 demand_hi);
 
 /* ---- writeback.c -------------------------------------------------------------------- */
 

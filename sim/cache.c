@@ -209,9 +209,9 @@ reclaim(PcsCache *c)
  * the page's shadow entry). is_write: a write allocation, which consumes a shadow without
  * refault detection.
  */
-static guint32
-page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
-	   gboolean is_write, guint16 flags)
+guint32
+pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
+		     gboolean is_write, guint16 flags)
 {
 	gboolean active = FALSE;
 	guint32 s;
@@ -255,14 +255,14 @@ page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
 }
 
 
-/* page_alloc() of a page not looked up yet, for a read. */
+/* pcs_cache_page_alloc() of a page not looked up yet, for a read. */
 static guint32
 page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
 {
 	guint64 h = pcs_index_hash(&c->index, file, index);
 
-	return page_alloc(c, file, index, h, pcs_index_find_hashed(&c->index, file, index, h),
-			  FALSE, 0);
+	return pcs_cache_page_alloc(c, file, index, h,
+				    pcs_index_find_hashed(&c->index, file, index, h), FALSE, 0);
 }
 
 /*
@@ -271,8 +271,9 @@ page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
  * marker is the head's). Refault detection looks at the shadow of the first page, as
  * workingset_refault() gets the folio's one shadow; the other pages' shadows are dropped.
  */
-static guint32
-folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order, const guint16 *page_flags)
+guint32
+pcs_cache_folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order,
+		      const guint16 *page_flags)
 {
 	guint32 nr = 1u << order, head = PCS_NIL;
 	gboolean active = FALSE;
@@ -352,174 +353,6 @@ pcs_cache_file_grow(PcsCache *c, guint32 id)
 	return &c->files[id];
 }
 
-/* The readahead policy's view of the cache: page_cache_prev_miss / page_cache_next_miss. */
-typedef struct {
-	const PcsCache *c;
-	guint32         file;
-	guint64         group;       /* index >> PCS_INDEX_GROUP_SHIFT of group_hash ... */
-	guint64         group_hash;  /* ... the request's last lookup computed */
-} RaCtx;
-
-/* Resident (not a shadow) in x's file? Reuses the group hash of the last lookup. */
-static inline gboolean
-ra_cached(RaCtx *x, guint64 index)
-{
-	guint32 e;
-
-	if (index >> PCS_INDEX_GROUP_SHIFT != x->group) {
-		x->group = index >> PCS_INDEX_GROUP_SHIFT;
-		x->group_hash = pcs_index_group_hash(&x->c->index, x->file, index);
-	}
-	e = pcs_index_at(&x->c->index,
-			 pcs_index_find_hashed(&x->c->index, x->file, index,
-					       pcs_index_hash_in(x->group_hash, index))) - 1;
-	return e != PCS_NIL && !(e & PCS_INDEX_SHADOW);
-}
-
-static guint64
-ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan)
-{
-	RaCtx *x = ctx;
-
-	for (guint64 n = 0; n < max_scan; n++, index--) {
-		if (!ra_cached(x, index))
-			return index;
-		if (index == 0)
-			return G_MAXUINT64;  /* cached back to the first page */
-	}
-	return index;
-}
-
-static guint64
-ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan)
-{
-	RaCtx *x = ctx;
-
-	for (guint64 n = 0; n < max_scan; n++, index++)
-		if (!ra_cached(x, index))
-			return index;
-	return index;
-}
-
-/* Flags of a page a window reads: a demand page of the triggering request, or read ahead. */
-static inline guint16
-page_flags(PcsCache *c, guint64 i, guint64 demand_lo, guint64 demand_hi)
-{
-	if (i >= demand_lo && i < demand_hi)
-		return PCS_PG_NEW;
-	c->stats.ra_pages++;
-	return PCS_PG_RA_UNUSED;
-}
-
-/*
- * Carries out a readahead decision (do_page_cache_ra / page_cache_ra_unbounded, order 0):
- * reads the pages of the window that are not cached and stop before EOF when the file's size
- * is known; the page at start + nr - async_size gets the PG_readahead marker (if it is read
- * now). Pages in [demand_lo, demand_hi) are the pages the triggering request asked for: they
- * are demand reads (PCS_PG_NEW: the request counts them as misses); the others are read ahead
- * (PCS_PG_RA_UNUSED until their first access).
- */
-static void
-ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger, PcsRaWindow w,
-	   guint64 demand_lo, guint64 demand_hi)
-{
-	guint64 end, mark, i, size;
-	/* The request waits for what it triggered, except async readahead and WILLNEED. */
-	gboolean sync = w.kind != PCS_RA_ASYNC && w.kind != PCS_RA_WILLNEED;
-	PcsFileState *f;
-
-	if (w.kind == PCS_RA_NONE || w.nr == 0)
-		return;
-	f = pcs_cache_file(c, file);
-	size = MAX(f->size_bytes, f->size_hint);
-	if (c->ra_trace) {
-		PcsRaRecord r = {
-			.t_ns = c->ev_t_ns, .stream = stream, .file = file, .trigger_page = trigger,
-			.start = w.start, .size = w.nr, .async_size = w.async_size,
-			.kind = pcs_ra_kind_name(w.kind), .order = w.order,
-		};
-
-		c->ra_trace(&r, c->ra_trace_user);
-	}
-	switch (w.kind) {
-	case PCS_RA_SYNC:
-		c->stats.ra_sync_windows++;
-		break;
-	case PCS_RA_ASYNC:
-		c->stats.ra_async_windows++;
-		break;
-	case PCS_RA_MMAP:
-		c->stats.ra_mmap_windows++;
-		break;
-	default:
-		break;
-	}
-	end = w.start + w.nr;
-	/* Never past the page holding the last byte, when the size is known. */
-	if (size && end > ((size - 1) >> PCS_PAGE_SHIFT) + 1)
-		end = w.start <= (size - 1) >> PCS_PAGE_SHIFT ? ((size - 1) >> PCS_PAGE_SHIFT) + 1 :
-		      w.start;
-	mark = w.async_size ? w.start + w.nr - w.async_size : G_MAXUINT64;
-	/* A window's groups of pages hash all over the index: start every probe's memory at
-	 * once (one line of slots per group). */
-	for (i = w.start & ~(guint64) PCS_INDEX_GROUP_MASK; i < end && i < w.start + 64;
-	     i += PCS_INDEX_GROUP_MASK + 1)
-		__builtin_prefetch(pcs_index_home(&c->index, file, i));
-	i = w.start;
-	/* page_cache_ra_order(): large folios, naturally aligned, not past the window or EOF;
-	 * a folio that would cover a cached page stops it, and order-0 pages fill the rest. */
-	while (w.order > 0 && i < end) {
-		guint order = w.order;
-		guint16 flags[1u << PCS_MAX_FOLIO_ORDER];
-		guint32 nr;
-		gboolean cached = FALSE;
-
-		if (i & (((guint64) 1 << order) - 1))
-			order = (guint) __builtin_ctzll(i);
-		while (order > 0 && i + ((guint64) 1 << order) > end)
-			order--;
-		nr = 1u << order;
-		for (guint32 j = 0; j < nr && !cached; j++)
-			cached = pcs_cache_lookup(c, file, i + j) != PCS_NIL;
-		if (cached)
-			break;
-		for (guint32 j = 0; j < nr; j++)
-			flags[j] = page_flags(c, i + j, demand_lo, demand_hi);
-		if (mark != G_MAXUINT64 && i == mark - mark % nr)
-			flags[0] |= PCS_PG_READAHEAD;
-		{
-			guint32 h = folio_alloc(c, file, i, order, flags);
-
-			for (guint32 j = 0; j < nr; j++)
-				pcs_wb_read_page(c, file, i + j,
-						 j == 0 ? h : pcs_cache_lookup(c, file, i + j), sync);
-		}
-		i += nr;
-	}
-	for (guint64 g = 0; i < end; i++) {
-		guint64 pos, hash;
-		guint32 v, s;
-		guint16 flags;
-
-		if (g == 0 || !(i & PCS_INDEX_GROUP_MASK))
-			g = pcs_index_group_hash(&c->index, file, i);
-		hash = pcs_index_hash_in(g, i);
-		pos = pcs_index_find_hashed(&c->index, file, i, hash);
-		v = pcs_index_at(&c->index, pos);
-		if (v != 0 && !((v - 1) & PCS_INDEX_SHADOW))
-			continue;  /* cached: skipped, and it gets no marker */
-		flags = page_flags(c, i, demand_lo, demand_hi);
-		if (i == mark)
-			flags |= PCS_PG_READAHEAD;
-		s = page_alloc(c, file, i, hash, pos, FALSE, flags);
-		pcs_wb_read_page(c, file, i, s, sync);
-	}
-	if (end > w.start) {
-		f = pcs_cache_file(c, file);  /* page_alloc may have grown the table */
-		f->pages_end = MAX(f->pages_end, end);
-	}
-}
-
 /*
  * One read(), write() or run of page faults over [offset, offset + len) on a stream.
  *
@@ -545,9 +378,9 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 	gboolean ra_on = c->ra.ra_pages != 0 || kind == REQ_FAULT;
 	guint64 same_page_start = G_MAXUINT64;
 	guint32 last_head = PCS_NIL;
-	RaCtx ctx = { c, file, G_MAXUINT64, 0 };
+	PcsRaCtx ctx = { c, file, G_MAXUINT64, 0 };
 	guint64 group_hash = 0;
-	PcsRaView view = { ra_prev_miss, ra_next_miss, &ctx };
+	PcsRaView view = { pcs_cache_ra_prev_miss, pcs_cache_ra_next_miss, &ctx };
 
 	if (ev->len_bytes == 0 || ev->len_bytes == PCS_NONE || ev->offset_bytes == PCS_NONE ||
 	    ev->len_bytes - 1 > G_MAXUINT64 - ev->offset_bytes)
@@ -588,7 +421,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		} else if (kind == REQ_WRITE) {
 			guint64 lo = i << PCS_PAGE_SHIFT;
 
-			s = page_alloc(c, file, i, hash, pos, TRUE, 0);
+			s = pcs_cache_page_alloc(c, file, i, hash, pos, TRUE, 0);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
 			/* write_begin: a page the write covers only in part is read first,
@@ -601,7 +434,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				pcs_device_zero(c->dev, s);  /* new data: no read */
 			}
 		} else if (!ra_on) {
-			s = page_alloc(c, file, i, hash, pos, is_write, 0);
+			s = pcs_cache_page_alloc(c, file, i, hash, pos, is_write, 0);
 			pcs_wb_read_page(c, file, i, s, TRUE);
 			hit = FALSE;
 			flags |= PCS_ACCESS_NEW;
@@ -619,12 +452,13 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 				c->stats.major_faults++;
 			if (w.kind == PCS_RA_SMALL && w.start == i && w.nr == 1 && !c->ra_trace) {
 				/* A small random read of this one page (most misses of a random
-				 * workload): what ra_execute() would do, at the position the lookup
-				 * above found (deciding the window only looked the index up). */
-				s = page_alloc(c, file, i, hash, pos, FALSE, 0);
+				 * workload): what pcs_cache_ra_execute() would do, at the position
+				 * the lookup above found (deciding the window only looked the index
+				 * up). */
+				s = pcs_cache_page_alloc(c, file, i, hash, pos, FALSE, 0);
 				pcs_wb_read_page(c, file, i, s, TRUE);
 			} else {
-				ra_execute(c, file, ev->stream, i, w, i, last + 1);
+				pcs_cache_ra_execute(c, file, ev->stream, i, w, i, last + 1);
 				s = pcs_cache_lookup(c, file, i);
 				if (s == PCS_NIL) {  /* not covered by the window: read it alone */
 					s = page_alloc_lookup(c, file, i);
@@ -652,7 +486,7 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 			c->pages[h].flags &= ~PCS_PG_READAHEAD;
 			w = pcs_ra_async(st, &c->ra, c->pages[h].key.index, pcs_folio_pages(&c->pages[h]),
 					 kind == REQ_FAULT ? st->ra_pages : last - i + 1, &view);
-			ra_execute(c, file, ev->stream, i, w, i, last + 1);
+			pcs_cache_ra_execute(c, file, ev->stream, i, w, i, last + 1);
 			/* The kernel holds the marker folio during readahead; a window larger than
 			 * the whole cache can evict it here: read it back. */
 			s = pcs_cache_lookup(c, file, i);
@@ -800,7 +634,7 @@ do_fadvise(PcsCache *c, const PcsIoEvent *ev)
 		if (end <= off)
 			break;
 		w = pcs_ra_willneed(st, &c->ra, first, ((end - 1) >> PCS_PAGE_SHIFT) - first + 1);
-		ra_execute(c, ev->file, ev->stream, first, w, 0, 0);
+		pcs_cache_ra_execute(c, ev->file, ev->stream, first, w, 0, 0);
 		break;
 	}
 	case PCS_ADVICE_DONTNEED: {
