@@ -117,8 +117,8 @@ test_index_insert_lookup_remove(void **state)
 }
 
 /* Random churn at full load: the pattern a cache in steady state produces. With wide, a
- * third of the new keys are wide (a file or a page index past what a slot holds whole), in
- * the same runs as narrow ones. */
+ * third of the new keys are wide (a file or a page index past file_limit or index_limit),
+ * in the same runs as narrow ones. */
 static void
 churn(void **state, gboolean wide)
 {
@@ -183,8 +183,8 @@ test_index_churn_wide(void **state)
 	churn(state, TRUE);
 }
 
-/* Keys at the edges of what a slot holds whole, and just past them: all distinct, and a
- * narrow key's hash is below the wide flag, a wide key's has it. */
+/* Keys at the edges of the narrow limits, and just past them: all found apart, and a narrow
+ * key's hash is below the wide flag, a wide key's has it. */
 static void
 test_index_narrow_wide_edges(void **state)
 {
