@@ -141,9 +141,11 @@ pcs_cache_ra_execute(PcsCache *c, guint32 file, guint32 stream, guint64 trigger,
 		{
 			guint32 h = pcs_cache_folio_alloc(c, file, i, order, flags);
 
-			for (guint32 j = 0; j < nr; j++)
-				pcs_wb_read_page(c, file, i + j,
-						 j == 0 ? h : pcs_cache_lookup(c, file, i + j), sync);
+			for (guint32 j = 0; j < nr; j++) {
+				guint32 t = j == 0 ? h : pcs_cache_lookup(c, file, i + j);
+
+				pcs_wb_read_page(c, file, i + j, t, sync);
+			}
 		}
 		i += nr;
 	}

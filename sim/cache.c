@@ -893,19 +893,23 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 		if (i + PREFETCH_SLOT < n) {
 			const PcsIoEvent *e = &evs[i + PREFETCH_SLOT];
 			guint64 page = e->offset_bytes >> PCS_PAGE_SHIFT;
+			guint64 h = event_home(c, e);
 
-			home[i % PREFETCH_SLOT] = event_home(c, e);
-			if (e->offset_bytes != PCS_NONE) {
-				__builtin_prefetch(&c->index.slots[home[i % PREFETCH_SLOT]]);
-				pcs_device_prefetch(c->dev, e->file, page);  /* where a miss reads it */
-				/* A miss there asks for the page before it (context readahead): a
-				 * line of its own only at the start of a group. */
+			home[i % PREFETCH_SLOT] = h;
+			if (h != G_MAXUINT64) {
+				/* The slot, where a miss reads the page from, and for a miss at
+				 * the start of a group the line of the page before it (context
+				 * readahead looks it up). */
+				__builtin_prefetch(&c->index.slots[h]);
+				pcs_device_prefetch(c->dev, e->file, page);
 				if (c->ra.ra_pages && page > 0 && !(page & PCS_INDEX_GROUP_MASK))
-					__builtin_prefetch(pcs_index_home(&c->index, e->file, page - 1));
+					__builtin_prefetch(pcs_index_home(&c->index, e->file,
+									  page - 1));
 			}
 		}
-		if (i + PREFETCH_KEY < n && home[(i + PREFETCH_KEY) % PREFETCH_SLOT] != G_MAXUINT64) {
-			guint32 v = pcs_index_at(&c->index, home[(i + PREFETCH_KEY) % PREFETCH_SLOT]);
+		if (i + PREFETCH_KEY < n) {
+			guint64 h = home[(i + PREFETCH_KEY) % PREFETCH_SLOT];
+			guint32 v = h != G_MAXUINT64 ? pcs_index_at(&c->index, h) : 0;
 
 			if (v != 0)
 				__builtin_prefetch(pcs_index_key(&c->index, v - 1));
