@@ -157,13 +157,17 @@ fi
 				'BEGIN { printf "%.0f", n / t }')" "$(json_stat "$out/ra.json" ra_pages)"
 	done
 	# The same cost measured in one process, both replays fed the same chunks in turn
-	# (bench/ra_ab.c), so that both see the machine at the same moments. Median of 5.
+	# (bench/ra_ab.c), so that both see the machine at the same moments. Median of 5, in
+	# time (on / off - 1) and in throughput (1 - off / on, the issue's terms).
 	if [ -x "$ra_ab" ]; then
 		for i in 1 2 3 4 5; do
-			"$ra_ab" "$trace" oracle-general 195934 131072 | sed -n 's/^cost \(.*\)%$/\1/p'
-		done | sort -g | awk '{ c[NR] = $1 } END {
+			"$ra_ab" "$trace" oracle-general 195934 131072 |
+				sed -n 's/^cost \(.*\)%$/\1/p; s/^throughput cost \(.*\)%$/\1/p' |
+				paste -s -d ' '
+		done | sort -g | awk '{ c[NR] = $1; t[NR] = $2 } END {
 			printf "  in one process (bench/ra_ab, median of 5): readahead 128K costs %.1f%%" \
-			       " (runs: %s%%)\n", c[3], c[1] "-" c[NR] }'
+			       " of the time (runs: %s%%), %.1f%% of the throughput\n", c[3],
+			       c[1] "-" c[NR], t[3] }'
 	fi
 } >>"$results"
 
