@@ -49,28 +49,6 @@ pcs_shadow_clear(PcsShadow *sh)
 }
 
 void
-pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *key,
-		 guint64 key_hash, guint64 oldest_hash, guint64 clock, guint32 flags)
-{
-	guint32 r = sh->head;
-	PcsShadowEntry *e = &sh->ring[r];
-	guint64 pos;
-
-	/* 1. Make room: the oldest shadow leaves the index (this may shift entries). */
-	if (e->meta & PCS_SHADOW_VALID) {
-		pcs_index_remove_hashed(ix, r | PCS_INDEX_SHADOW, &e->key, oldest_hash);
-		sh->count--;
-	}
-	/* 2. The page's entry becomes the shadow, in place. */
-	pos = pcs_index_find_entry(ix, page_entry, key, key_hash);
-	e->key = *key;
-	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;
-	pcs_index_replace_at(ix, pos, r | PCS_INDEX_SHADOW);
-	sh->count++;
-	sh->head = r + 1 == sh->capacity ? 0 : r + 1;
-}
-
-void
 pcs_shadow_take(PcsShadow *sh, PcsIndex *ix, guint64 pos, PcsShadowEntry *out)
 {
 	guint32 entry = pcs_index_at(ix, pos) - 1;

@@ -56,9 +56,32 @@ void pcs_shadow_clear(PcsShadow *sh);
  * dropped from ix first when the ring is full. key_hash and oldest_hash are the index
  * hashes of *key and of the oldest shadow's key when the caller has them (it computed them
  * to prefetch), else PCS_INDEX_NO_HASH. Cannot fail.
+ *
+ * Inline: reclaim calls it for every page it evicts. The bench trace (cachegrind): 1.0% fewer
+ * instructions in all at readahead 0 (9.7M evictions), 1.2% at 128K (14.5M).
  */
-void pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *key,
-		      guint64 key_hash, guint64 oldest_hash, guint64 clock, guint32 flags);
+static inline void
+pcs_shadow_evict(PcsShadow *sh, PcsIndex *ix, guint32 page_entry, const PcsKey *key,
+		 guint64 key_hash, guint64 oldest_hash, guint64 clock, guint32 flags)
+{
+	guint32 r = sh->head;
+	PcsShadowEntry *e = &sh->ring[r];
+	guint64 pos;
+
+	/* 1. Make room: the oldest shadow leaves the index (this may shift entries). */
+	if (e->meta & PCS_SHADOW_VALID) {
+		pcs_index_remove_hashed(ix, r | PCS_INDEX_SHADOW, &e->key, oldest_hash);
+		sh->count--;
+	}
+	/* 2. The page's entry becomes the shadow, in place. */
+	pos = pcs_index_find_entry(ix, page_entry, key, key_hash);
+	e->key = *key;
+	e->meta = ((guint32) clock & PCS_SHADOW_CLOCK_MASK) | flags | PCS_SHADOW_VALID;
+	pcs_index_replace_at(ix, pos, r | PCS_INDEX_SHADOW);
+	sh->count++;
+	sh->head = r + 1 == sh->capacity ? 0 : r + 1;
+}
+
 /*
  * The shadow named by the tagged index entry at ix->slots[pos] is consumed (its page comes
  * back): copies it to *out and frees its ring slot. The caller then replaces or removes the
