@@ -185,10 +185,27 @@ pcs_wb_request_done(PcsCache *c, guint64 pages)
 		return;
 	pcs_wb_request_done_slow(c, pages);
 }
-/* A page just allocated for reading: joins the read run (flushed when not contiguous). */
-void pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolean sync);
 /* Issues the pending read run. */
 void pcs_wb_read_flush(PcsCache *c);
+
+/* A page just allocated for reading: joins the read run (flushed when not contiguous).
+ * Inline, with the flush out of line: every missed page comes here (14.7M on the bench trace
+ * with readahead 128K), and the call saved and restored the registers the flush needs. */
+static inline void
+pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolean sync)
+{
+	PcsReadRun *r = &c->run;
+
+	if (r->nr && (r->file != file || r->first + r->nr != index || r->sync != sync ||
+		      r->nr == c->run_cap))
+		pcs_wb_read_flush(c);
+	if (r->nr == 0) {
+		r->file = file;
+		r->first = index;
+		r->sync = sync;
+	}
+	c->run_slots[r->nr++] = slot;
+}
 /* A buffered write (or write fault) dirtied the folio headed by h. */
 void pcs_wb_dirty_folio(PcsCache *c, guint32 h);
 /* After a write request that dirtied pages: background writeback and throttling. */

@@ -165,22 +165,6 @@ pcs_wb_read_flush(PcsCache *c)
 	r->nr = 0;
 }
 
-void
-pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolean sync)
-{
-	PcsReadRun *r = &c->run;
-
-	if (r->nr && (r->file != file || r->first + r->nr != index || r->sync != sync ||
-		      r->nr == c->run_cap))
-		pcs_wb_read_flush(c);
-	if (r->nr == 0) {
-		r->file = file;
-		r->first = index;
-		r->sync = sync;
-	}
-	c->run_slots[r->nr++] = slot;
-}
-
 /* ---- the dirty-file list ------------------------------------------------------------ */
 
 static void
