@@ -137,10 +137,33 @@ pcs_cache_file(PcsCache *c, guint32 id)
 }
 
 /* A page, or a large folio, brought into the cache (cache.c tells how). */
-guint32 pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
-			     gboolean is_write, guint16 flags);
+guint32 pcs_cache_page_alloc_slow(PcsCache *c, guint32 file, guint64 index, guint64 hash,
+				  guint64 pos, gboolean is_write, guint16 flags);
 guint32 pcs_cache_folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order,
 			      const guint16 *page_flags);
+
+/* pcs_cache_page_alloc_slow(), inline when a free page is at hand and pos holds no shadow:
+ * every miss allocates (14.7M times on the bench trace with readahead 128K), and the call
+ * saved and restored the registers that reclaim and refaults need. cachegrind, bench trace
+ * at a 10% cache: 1.5% fewer instructions at readahead 0 and at 128K. */
+static inline guint32
+pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
+		     gboolean is_write, guint16 flags)
+{
+	guint32 s = c->free_head;
+
+	if (G_UNLIKELY(s == PCS_NIL || c->index.slots[pos] != 0))
+		return pcs_cache_page_alloc_slow(c, file, index, hash, pos, is_write, flags);
+	c->free_head = c->pages[s].next;
+	c->pages[s].key.file = file;
+	c->pages[s].key.index = index;
+	c->pages[s].flags = flags;
+	c->pages[s].order = 0;
+	pcs_index_insert_hashed(&c->index, pos, s, hash);
+	c->nr_resident++;
+	c->lops->add(c->lists, s, FALSE);
+	return s;
+}
 
 /* Drops the folios lying wholly inside pages [first, last_excl) of file, without shadow
  * entries; clear_shadows also removes the range's shadows (truncation). Dirty folios are

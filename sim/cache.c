@@ -207,11 +207,11 @@ reclaim(PcsCache *c)
  * Brings (file, index), whose index hash is `hash`, into the cache with page flags `flags` and
  * returns its slot; `pos` is where the index lookup that missed ended (an empty position, or
  * the page's shadow entry). is_write: a write allocation, which consumes a shadow without
- * refault detection.
+ * refault detection. pcs_cache_page_alloc() (cache-internal.h) is its inline fast path.
  */
 guint32
-pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
-		     gboolean is_write, guint16 flags)
+pcs_cache_page_alloc_slow(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
+			  gboolean is_write, guint16 flags)
 {
 	gboolean active = FALSE;
 	guint32 s;
