@@ -136,6 +136,15 @@ pcs_cache_file(PcsCache *c, guint32 id)
 	return G_LIKELY(id < c->nr_files) ? &c->files[id] : pcs_cache_file_grow(c, id);
 }
 
+/* The readahead state of a stream (an open file description), created on first use. */
+PcsRaState *pcs_cache_stream_grow(PcsCache *c, guint32 id);
+
+static inline PcsRaState *
+pcs_cache_stream(PcsCache *c, guint32 id)
+{
+	return G_LIKELY(id < c->nr_streams) ? &c->streams[id] : pcs_cache_stream_grow(c, id);
+}
+
 /* A page, or a large folio, brought into the cache (cache.c tells how). */
 guint32 pcs_cache_page_alloc_slow(PcsCache *c, guint32 file, guint64 index, guint64 hash,
 				  guint64 pos, gboolean is_write, guint16 flags);
@@ -171,6 +180,8 @@ pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, gui
  * it skips folios under writeback). Returns the pages dropped. */
 guint64 pcs_cache_drop_range(PcsCache *c, guint32 file, guint64 first, guint64 last_excl,
 			     gboolean clear_shadows);
+/* posix_fadvise on the event's stream and range (generic_fadvise, mm/fadvise.c). */
+void pcs_cache_fadvise(PcsCache *c, const PcsIoEvent *ev);
 
 /* ---- cache-ra.c --------------------------------------------------------------------- */
 
