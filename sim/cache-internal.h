@@ -194,6 +194,22 @@ typedef struct {
 	guint64         group_hash;  /* ... the request's last lookup computed */
 } PcsRaCtx;
 
+/* Resident (not a shadow) in x's file? Reuses the group hash of the last lookup. */
+static inline gboolean
+pcs_cache_ra_cached(PcsRaCtx *x, guint64 index)
+{
+	guint32 e;
+
+	if (index >> PCS_INDEX_GROUP_SHIFT != x->group) {
+		x->group = index >> PCS_INDEX_GROUP_SHIFT;
+		x->group_hash = pcs_index_group_hash(&x->c->index, x->file, index);
+	}
+	e = pcs_index_at(&x->c->index,
+			 pcs_index_find_hashed(&x->c->index, x->file, index,
+					       pcs_index_hash_in(x->group_hash, index))) - 1;
+	return e != PCS_NIL && !(e & PCS_INDEX_SHADOW);
+}
+
 guint64 pcs_cache_ra_prev_miss(gpointer ctx, guint64 index, guint64 max_scan);
 guint64 pcs_cache_ra_next_miss(gpointer ctx, guint64 index, guint64 max_scan);
 /* Reads window w's missing pages for a request on stream that asked for pages

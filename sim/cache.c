@@ -439,20 +439,31 @@ do_request(PcsCache *c, const PcsIoEvent *ev, int kind, gboolean is_write)
 		} else {
 			/* A read miss: page_cache_sync_ra (a fault: do_sync_mmap_readahead). */
 			PcsRaWindow w;
+			gboolean small = FALSE;
 
 			ctx.group = i >> PCS_INDEX_GROUP_SHIFT;
 			ctx.group_hash = group_hash;
-			w = kind == REQ_FAULT ?
-				pcs_ra_mmap_fault(st, &c->ra, i, &view) :
-				pcs_ra_sync(st, &c->ra, i, last - i + 1, &view);
-
-			if (kind == REQ_FAULT)
-				c->stats.major_faults++;
-			if (w.kind == PCS_RA_SMALL && w.start == i && w.nr == 1 && !c->ra_trace) {
-				/* A small random read of this one page (most misses of a random
-				 * workload): what pcs_cache_ra_execute() would do, at the position
-				 * the lookup above found (deciding the window only looked the index
-				 * up). */
+			/* Most misses of a random workload are small random reads of one page:
+			 * pcs_ra_sync() would come to context readahead and find page i - 1 not
+			 * cached. Decided here, without the call: 1.6% fewer instructions on
+			 * the bench trace with readahead 128K (6.7M such misses; cachegrind
+			 * 26.17G -> 25.74G). */
+			if (kind == REQ_READ && i == last && !c->ra_trace &&
+			    pcs_ra_sync_is_context(st, &c->ra, i, 1))
+				small = !pcs_cache_ra_cached(&ctx, i - 1);
+			if (!small) {
+				w = kind == REQ_FAULT ?
+					pcs_ra_mmap_fault(st, &c->ra, i, &view) :
+					pcs_ra_sync(st, &c->ra, i, last - i + 1, &view);
+				if (kind == REQ_FAULT)
+					c->stats.major_faults++;
+				small = w.kind == PCS_RA_SMALL && w.start == i && w.nr == 1 &&
+					!c->ra_trace;
+			}
+			if (small) {
+				/* The window is this one page: what pcs_cache_ra_execute() would
+				 * do, at the position the lookup above found (deciding the window
+				 * only looked the index up). */
 				s = pcs_cache_page_alloc(c, file, i, hash, pos, FALSE, 0);
 				pcs_wb_read_page(c, file, i, s, TRUE);
 			} else {

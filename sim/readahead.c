@@ -120,17 +120,6 @@ pcs_ra_next_size(guint64 cur, guint64 max)
 	return max;
 }
 
-/* ractl_max_pages(): an oversized read may go up to the device's optimal I/O size. */
-static guint64
-max_pages(const PcsRaState *ra, const PcsRaParams *p, guint64 req)
-{
-	guint64 max = ra->ra_pages;
-
-	if (req > max && p->io_pages > max)
-		max = MIN(req, (guint64) p->io_pages);
-	return max;
-}
-
 static PcsRaWindow
 window(guint64 start, guint64 nr, guint64 async_size, PcsRaKind kind)
 {
@@ -178,18 +167,16 @@ PcsRaWindow
 pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 	    const PcsRaView *view)
 {
-	guint64 max, prev_index, miss, contig;
+	guint64 max, miss, contig;
 
 	/* 1. Forced: FMODE_RANDOM, or readahead off (then only the page asked for). */
 	if (ra->ra_pages == 0)
 		return forced(ra, p, index, 1);
 	if (ra->random)
 		return forced(ra, p, index, req);
-	max = max_pages(ra, p, req);
-	/* 2. Start of file, oversized read, or sequential miss (unsigned: prev_pos -1 never
-	 *    matches; 0 is an unaligned continuation, 1 the next page). */
-	prev_index = ra->prev_pos >> PCS_PAGE_SHIFT;
-	if (index == 0 || req > max || index - prev_index <= 1) {
+	max = pcs_ra_max_pages(ra, p, req);
+	/* 2. Start of file, oversized read, or sequential miss. */
+	if (!pcs_ra_sync_is_context(ra, p, index, req)) {
 		ra->start = index;
 		ra->size = pcs_ra_init_size(req, max);
 		ra->async_size = ra->size > req ? ra->size - req : ra->size / 2;
@@ -218,7 +205,7 @@ pcs_ra_async(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 folio_
 
 	if (ra->ra_pages == 0)
 		return window(0, 0, 0, PCS_RA_NONE);
-	max = max_pages(ra, p, req);
+	max = pcs_ra_max_pages(ra, p, req);
 	expected = ra->start + ra->size - ra->async_size;
 	expected -= expected % MAX(folio_pages, 1);
 	if (index == expected) {

@@ -73,6 +73,36 @@ void pcs_ra_state_init(PcsRaState *ra, const PcsRaParams *p);
 /* posix_fadvise NORMAL / SEQUENTIAL / RANDOM on this stream (generic_fadvise). */
 void pcs_ra_fadvise(PcsRaState *ra, const PcsRaParams *p, PcsAdvice advice);
 
+/* ractl_max_pages(): the largest window for a read of req pages; an oversized read may go up
+ * to the device's optimal I/O size. */
+static inline guint64
+pcs_ra_max_pages(const PcsRaState *ra, const PcsRaParams *p, guint64 req)
+{
+	guint64 max = ra->ra_pages;
+
+	if (req > max && p->io_pages > max)
+		max = MIN(req, (guint64) p->io_pages);
+	return max;
+}
+
+/*
+ * Whether page_cache_sync_ra() of a read of req pages missing at index comes to context
+ * readahead: readahead on, not FMODE_RANDOM, and not the start of the file, an oversized read
+ * or a sequential miss (unsigned: prev_pos -1 never matches; 0 is an unaligned continuation,
+ * 1 the next page). The window then depends on the cache only through
+ * page_cache_prev_miss(index - 1): when page index - 1 is not cached, it is a small random
+ * read of the req pages asked, with the state untouched (PCS_RA_SMALL). pcs_ra_sync() decides
+ * by this test, and the cache core uses it to take most misses of a random workload without
+ * calling pcs_ra_sync().
+ */
+static inline gboolean
+pcs_ra_sync_is_context(const PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req)
+{
+	return ra->ra_pages != 0 && !ra->random && index != 0 &&
+	       req <= pcs_ra_max_pages(ra, p, req) &&
+	       index - (ra->prev_pos >> PCS_PAGE_SHIFT) > 1;
+}
+
 /* page_cache_sync_ra(): a read of req pages missed at index. */
 PcsRaWindow pcs_ra_sync(PcsRaState *ra, const PcsRaParams *p, guint64 index, guint64 req,
 			const PcsRaView *view);

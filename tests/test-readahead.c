@@ -363,6 +363,101 @@ test_ra_off_reads_only_demand(void **state)
 	pcs_cache_free(c);
 }
 
+/* Counts the windows of each kind (the traced cache of test_ra_small_read_shortcut). */
+static void
+count_kinds(const PcsRaRecord *r, gpointer user)
+{
+	guint *n = user;
+
+	n[0] += strcmp(r->kind, "small") == 0 && r->size == 1;
+	n[1] += strcmp(r->kind, "sync") == 0 && r->async_size == 1;  /* context windows */
+	n[2]++;
+}
+
+/*
+ * The cache core decides most one-page small random reads without calling pcs_ra_sync()
+ * (do_request), but not while windows are being traced. So a cache with a trace callback
+ * takes the policy's path for every miss, and one without takes the shortcut: the same
+ * mixed workload must leave both with the same statistics and the same pages in the same
+ * states. The workload (fixed seed) mixes random one-page reads over a small range, where
+ * the page before is often cached (context windows), sequential runs, multi-page reads,
+ * reads of page 0, two files, FADV_RANDOM / NORMAL / SEQUENTIAL and mmap faults.
+ */
+static void
+test_ra_small_read_shortcut(void **state)
+{
+	PcsCache *c[2];
+	guint kinds[3] = { 0 };
+	g_autoptr(GRand) rng = g_rand_new_with_seed(20261127);
+	PcsStats s[2];
+
+	for (int k = 0; k < 2; k++) {
+		g_autoptr(GError) error = NULL;
+		PcsConfig cfg;
+
+		pcs_config_init(&cfg);
+		cfg.cache_bytes = 700 * P;
+		cfg.readahead_bytes = 128 * 1024;
+		c[k] = pcs_cache_new(&cfg, &error);
+		tu_assert_no_error(c[k] != NULL, error);
+	}
+	pcs_cache_set_ra_trace(c[0], count_kinds, kinds);
+	for (int n = 0; n < 30000; n++) {
+		guint32 r = g_rand_int_range(rng, 0, 100), stream = g_rand_int_range(rng, 0, 4);
+		guint32 file = g_rand_int_range(rng, 0, 8) == 0;
+		guint64 page = g_rand_int_range(rng, 0, 3000), len = P;
+		PcsIoEvent ev;
+
+		if (r < 3) {
+			static const PcsAdvice adv[] = { PCS_ADVICE_RANDOM, PCS_ADVICE_NORMAL,
+							 PCS_ADVICE_SEQUENTIAL, PCS_ADVICE_NORMAL };
+
+			ev = tu_event(PCS_OP_FADVISE, file, 0, 0, stream);
+			ev.advice = adv[g_rand_int_range(rng, 0, 4)];
+		} else if (r < 13) {
+			/* A sequential run: the stream's next reads follow on. */
+			guint64 run = g_rand_int_range(rng, 1, 40);
+
+			for (guint64 j = 0; j + 1 < run; j++) {
+				ev = tu_event(PCS_OP_READ, file, (page + j) * P, P, stream);
+				for (int k = 0; k < 2; k++)
+					pcs_cache_submit(c[k], &ev);
+			}
+			ev = tu_event(PCS_OP_READ, file, (page + run - 1) * P, P, stream);
+		} else {
+			if (r < 20)
+				len = g_rand_int_range(rng, 2, 9) * P;
+			else if (r < 22)
+				page = 0;
+			ev = tu_event(r < 25 ? PCS_OP_MMAP_READ : PCS_OP_READ, file, page * P, len,
+				      stream);
+		}
+		for (int k = 0; k < 2; k++)
+			pcs_cache_submit(c[k], &ev);
+	}
+	for (int k = 0; k < 2; k++) {
+		g_autoptr(GError) error = NULL;
+		gboolean ok = pcs_cache_check(c[k], &error);
+
+		tu_assert_no_error(ok, error);
+		memset(&s[k], 0, sizeof s[k]);
+		pcs_cache_stats(c[k], &s[k]);
+	}
+	/* The workload has what the shortcut is for, and what it must leave to the policy. */
+	assert_true(kinds[0] > 5000);
+	assert_true(kinds[1] > 50);
+	assert_int_equal(s[0].ra_sync_windows, s[1].ra_sync_windows);
+	assert_int_equal(s[0].misses, s[1].misses);
+	assert_int_equal(s[0].ra_pages, s[1].ra_pages);
+	assert_memory_equal(&s[0], &s[1], sizeof s[0]);
+	for (guint32 f = 0; f < 2; f++)
+		for (guint64 p = 0; p < 3100; p++)
+			assert_int_equal(pcs_cache_page_state(c[0], f, p),
+					 pcs_cache_page_state(c[1], f, p));
+	pcs_cache_free(c[0]);
+	pcs_cache_free(c[1]);
+}
+
 /* Properties of sequential scans (file size known, so readahead stops at EOF): each page is
  * brought in exactly once per pass (misses + pages read ahead = pages scanned), and readahead
  * never turns a hit into a miss. The cache is a quarter of the file. */
@@ -477,6 +572,7 @@ main(void)
 		cmocka_unit_test(test_ra_mmap),
 		cmocka_unit_test(test_ra_stops_at_eof),
 		cmocka_unit_test(test_ra_off_reads_only_demand),
+		cmocka_unit_test(test_ra_small_read_shortcut),
 		cmocka_unit_test(test_ra_sequential_properties),
 		cmocka_unit_test(test_ra_folio_sequence),
 		cmocka_unit_test(test_ra_folio_lru),
