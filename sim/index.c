@@ -104,27 +104,50 @@ pcs_index_slot_home(const PcsIndex *ix, guint64 v)
 	return pcs_index_hash(ix, key->file, key->index);
 }
 
+/*
+ * The loop is written out twice, for homes in slots and homes from keys, with the table's
+ * fields in locals: the stores to slots could alias them (both guint64), so the compiler
+ * reloaded them after every move, and it tested home_from_key in every step. Each follower
+ * is tested by its distance from its home against the hole's distance d, counted along.
+ * cachegrind, bench trace at a 10% cache: 0.63G -> 0.54G instructions here at readahead 0,
+ * 1.22G -> 1.02G at 128K (whose windows fill whole groups, so runs are longer).
+ */
 void
 pcs_index_remove_at(PcsIndex *ix, guint64 hole)
 {
-	guint64 j = hole;
+	guint64 *slots = ix->slots;
+	const guint64 mask = ix->mask;
+	const guint ebits = ix->ebits;
+	guint64 j = hole, d = 0, v;
 
-	g_assert(ix->slots[hole] != 0);
-	ix->slots[hole] = 0;
+	g_assert(slots[hole] != 0);
+	slots[hole] = 0;
 	ix->count--;
+	if (G_LIKELY(!ix->home_from_key)) {
+		for (;;) {
+			j = (j + 1) & mask;
+			d++;
+			if ((v = slots[j]) == 0)
+				return;
+			/* Move back unless home lies cyclically in (hole, j]: j - home < d. */
+			if (((j - (v >> ebits)) & mask) >= d) {
+				slots[hole] = v;
+				slots[j] = 0;
+				hole = j;
+				d = 0;
+			}
+		}
+	}
 	for (;;) {
-		guint64 v, home;
-
-		j = (j + 1) & ix->mask;
-		v = ix->slots[j];
-		if (v == 0)
+		j = (j + 1) & mask;
+		d++;
+		if ((v = slots[j]) == 0)
 			return;
-		home = pcs_index_slot_home(ix, v) & ix->mask;
-		/* Move back unless home lies cyclically in (hole, j]. */
-		if (((j - home) & ix->mask) >= ((j - hole) & ix->mask)) {
-			ix->slots[hole] = v;
-			ix->slots[j] = 0;
+		if (((j - pcs_index_slot_home(ix, v)) & mask) >= d) {
+			slots[hole] = v;
+			slots[j] = 0;
 			hole = j;
+			d = 0;
 		}
 	}
 }
