@@ -235,6 +235,7 @@ pcs_wb_request_done(PcsCache *c, guint64 pages)
 		return;
 	pcs_wb_request_done_slow(c, pages);
 }
+
 /* Issues the pending read run. */
 void pcs_wb_read_flush(PcsCache *c);
 
@@ -256,6 +257,7 @@ pcs_wb_read_page(PcsCache *c, guint32 file, guint64 index, guint32 slot, gboolea
 	}
 	c->run_slots[r->nr++] = slot;
 }
+
 /* A buffered write (or write fault) dirtied the folio headed by h. */
 void pcs_wb_dirty_folio(PcsCache *c, guint32 h);
 /* After a write request that dirtied pages: background writeback and throttling. */
