@@ -1,8 +1,9 @@
 /*
- * cache-internal.h - the cache core's state, shared by its two halves (internal):
- * sim/cache.c (lookup, insertion, reclaim, readahead execution, refaults) and
- * sim/writeback.c (dirty pages, the flusher, throttling, sync, direct I/O, the clock and
- * the device I/O of both).
+ * cache-internal.h - the cache core's state, shared by its parts (internal):
+ * sim/cache.c (requests and lookup), sim/cache-alloc.c (allocation, reclaim, refaults),
+ * sim/cache-ra.c (readahead execution), sim/cache-drop.c (invalidation, truncation, fadvise)
+ * and sim/writeback.c (dirty pages, the flusher, throttling, sync, direct I/O, the clock and
+ * the device I/O of all).
  */
 #ifndef PCSIM_CACHE_INTERNAL_H
 #define PCSIM_CACHE_INTERNAL_H
@@ -109,7 +110,7 @@ struct PcsCache {
 	gboolean           block_level;
 };
 
-/* ---- shared helpers (cache.c) ------------------------------------------------------- */
+/* ---- shared helpers (cache.c, cache-alloc.c, cache-drop.c) -------------------------- */
 
 /* The resident page (file, index), or PCS_NIL (absent or only a shadow). */
 static inline guint32
@@ -145,7 +146,19 @@ pcs_cache_stream(PcsCache *c, guint32 id)
 	return G_LIKELY(id < c->nr_streams) ? &c->streams[id] : pcs_cache_stream_grow(c, id);
 }
 
-/* A page, or a large folio, brought into the cache (cache.c tells how). */
+/* Slot s, just taken from the free pages, holds page (file, index) with flags, order 0. */
+static inline void
+pcs_cache_page_init(PcsCache *c, guint32 s, guint32 file, guint64 index, guint16 flags)
+{
+	PcsPage *p = &c->pages[s];
+
+	p->key.file = file;
+	p->key.index = index;
+	p->flags = flags;
+	p->order = 0;
+}
+
+/* A page, or a large folio, brought into the cache (cache-alloc.c tells how). */
 guint32 pcs_cache_page_alloc_slow(PcsCache *c, guint32 file, guint64 index, guint64 hash,
 				  guint64 pos, gboolean is_write, guint16 flags);
 guint32 pcs_cache_folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order,
@@ -164,10 +177,7 @@ pcs_cache_page_alloc(PcsCache *c, guint32 file, guint64 index, guint64 hash, gui
 	if (G_UNLIKELY(s == PCS_NIL || c->index.slots[pos] != 0))
 		return pcs_cache_page_alloc_slow(c, file, index, hash, pos, is_write, flags);
 	c->free_head = c->pages[s].next;
-	c->pages[s].key.file = file;
-	c->pages[s].key.index = index;
-	c->pages[s].flags = flags;
-	c->pages[s].order = 0;
+	pcs_cache_page_init(c, s, file, index, flags);
 	pcs_index_insert_hashed(&c->index, pos, s, hash);
 	c->nr_resident++;
 	c->lops->add(c->lists, s, FALSE);

@@ -1,5 +1,7 @@
 /*
- * cache.c - the page-cache core: lookup, insertion, reclaim and refault detection.
+ * cache.c - the page-cache core: requests, lookup, and the ops around them. Allocation,
+ * reclaim and refault detection are in cache-alloc.c, the reading of readahead's windows in
+ * cache-ra.c, invalidation, truncation and fadvise in cache-drop.c.
  *
  * The core owns the pages; a list policy orders them and the shadow ring remembers evicted
  * ones. For each request the core walks the pages it overlaps (4 KiB each):
@@ -124,137 +126,6 @@ pcs_cache_free(PcsCache *c)
 	g_free(c);
 }
 
-static inline guint64
-nonresident_age(const PcsCache *c)
-{
-	return c->stats.evictions + c->stats.activations + c->stats.refault_activations;
-}
-
-
-/* shrink_lruvec() for one batch: the policy picks, the core evicts and leaves shadows. */
-static void
-reclaim(PcsCache *c)
-{
-	guint32 n;
-
-	/* Pages being read are issued before any could leave. */
-	pcs_wb_read_flush(c);
-	for (int tries = 0;; tries++) {
-		guint64 met = c->stats.reclaim_dirty;
-
-		n = c->lops->shrink(c->lists, c->cfg.reclaim_batch, c->victims);
-		met = c->stats.reclaim_dirty - met;
-		/* A batch's worth of dirty pages met: wake the flusher (shrink_inactive_list);
-		 * nothing freed: write back and wait for the device. */
-		if (met >= c->cfg.reclaim_batch || n == 0)
-			pcs_wb_reclaim_stall(c, met >= c->cfg.reclaim_batch, n == 0);
-		if (n > 0)
-			break;
-		g_assert(tries < 3);
-	}
-	c->stats.reclaims++;
-	/* The evictions below probe the index at random: start every probe's memory early,
-	 * and keep the hashes for the probes. */
-	for (guint32 i = 0, r = c->shadow.head; i < n; i++) {
-		const PcsKey *k = &c->pages[c->victims[i]].key;
-
-		c->victim_hash[i] = pcs_index_hash(&c->index, k->file, k->index);
-		__builtin_prefetch(&c->index.slots[c->victim_hash[i] & c->index.mask]);
-		if (c->workingset) {
-			const PcsKey *old = &c->shadow.ring[r].key;
-
-			c->oldest_hash[i] = pcs_index_hash(&c->index, old->file, old->index);
-			__builtin_prefetch(&c->index.slots[c->oldest_hash[i] & c->index.mask]);
-			r = r + 1 == c->shadow.capacity ? 0 : r + 1;
-		}
-	}
-	for (guint32 i = 0, evicted = 0; i < n; i++) {
-		guint32 s = c->victims[i];
-		guint32 nr = pcs_folio_pages(&c->pages[s]);
-		guint64 clock;
-
-		/* workingset_eviction(): age by the folio's pages first, then snapshot the clock
-		 * into each page's index entry. */
-		c->stats.evictions += nr;
-		clock = nonresident_age(c);
-		for (guint32 j = 0; j < nr; j++) {
-			guint32 t = j == 0 ? s : pcs_cache_lookup(c, c->pages[s].key.file,
-							   c->pages[s].key.index + j);
-			PcsPage *p = &c->pages[t];
-
-			g_assert(t != PCS_NIL && !(p->flags & PCS_PG_BUSY));
-			c->stats.ra_wasted += (p->flags & PCS_PG_RA_UNUSED) != 0;
-			/* The hashes above hold for a victim's first page, and for the shadows
-			 * pushed out while no large folio has gone before. */
-			if (c->workingset)
-				pcs_shadow_evict(&c->shadow, &c->index, t, &p->key,
-						 j == 0 ? c->victim_hash[i] : PCS_INDEX_NO_HASH,
-						 evicted == i ? c->oldest_hash[i] : PCS_INDEX_NO_HASH,
-						 clock, (c->pages[s].flags & PCS_PG_WORKINGSET) ?
-						 PCS_SHADOW_WORKINGSET : 0);
-			else
-				pcs_index_remove_hashed(&c->index, t, &p->key, j == 0 ?
-							c->victim_hash[i] : PCS_INDEX_NO_HASH);
-			p->next = c->free_head;
-			c->free_head = t;
-			evicted++;
-		}
-		c->nr_resident -= nr;
-	}
-}
-
-/*
- * Brings (file, index), whose index hash is `hash`, into the cache with page flags `flags` and
- * returns its slot; `pos` is where the index lookup that missed ended (an empty position, or
- * the page's shadow entry). is_write: a write allocation, which consumes a shadow without
- * refault detection. pcs_cache_page_alloc() (cache-internal.h) is its inline fast path.
- */
-guint32
-pcs_cache_page_alloc_slow(PcsCache *c, guint32 file, guint64 index, guint64 hash, guint64 pos,
-			  gboolean is_write, guint16 flags)
-{
-	gboolean active = FALSE;
-	guint32 s;
-
-	if (c->free_head == PCS_NIL && c->nr_used == c->nr_pages) {
-		reclaim(c);
-		pos = pcs_index_find_hashed(&c->index, file, index, hash);  /* removals shifted */
-	}
-	if (c->free_head != PCS_NIL) {
-		s = c->free_head;
-		c->free_head = c->pages[s].next;
-	} else {
-		s = c->nr_used++;
-	}
-	c->pages[s].key.file = file;
-	c->pages[s].key.index = index;
-	c->pages[s].flags = flags;
-	c->pages[s].order = 0;
-	if (pcs_index_at(&c->index, pos) == 0) {
-		pcs_index_insert_hashed(&c->index, pos, s, hash);
-	} else {
-		/* workingset_refault(), mm/workingset.c: the slot holds this page's shadow. */
-		PcsShadowEntry sh;
-
-		pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
-		pcs_index_replace_at(&c->index, pos, s);
-		if (!is_write) {
-			guint64 active_pages, inactive_pages;
-
-			c->stats.refaults++;
-			c->lops->counts(c->lists, &active_pages, &inactive_pages);
-			if (pcs_shadow_distance(&sh, nonresident_age(c)) <= active_pages) {
-				active = TRUE;
-				c->stats.refault_activations++;
-			}
-		}
-	}
-	c->nr_resident++;
-	c->lops->add(c->lists, s, active);
-	return s;
-}
-
-
 /* pcs_cache_page_alloc() of a page not looked up yet, for a read. */
 static guint32
 page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
@@ -263,67 +134,6 @@ page_alloc_lookup(PcsCache *c, guint32 file, guint64 index)
 
 	return pcs_cache_page_alloc(c, file, index, h,
 				    pcs_index_find_hashed(&c->index, file, index, h), FALSE, 0);
-}
-
-/*
- * Brings the large folio [index, index + 2^order) of file into the cache (none of its pages
- * may be resident) and returns the head's slot. page_flags[j] are the flags of page j (the
- * marker is the head's). Refault detection looks at the shadow of the first page, as
- * workingset_refault() gets the folio's one shadow; the other pages' shadows are dropped.
- */
-guint32
-pcs_cache_folio_alloc(PcsCache *c, guint32 file, guint64 index, guint order,
-		      const guint16 *page_flags)
-{
-	guint32 nr = 1u << order, head = PCS_NIL;
-	gboolean active = FALSE;
-
-	while (c->nr_pages - c->nr_resident < nr)
-		reclaim(c);
-	for (guint32 j = 0; j < nr; j++) {
-		guint64 pos = pcs_index_find(&c->index, file, index + j);
-		guint32 t;
-
-		if (c->free_head != PCS_NIL) {
-			t = c->free_head;
-			c->free_head = c->pages[t].next;
-		} else {
-			t = c->nr_used++;
-		}
-		c->pages[t].key.file = file;
-		c->pages[t].key.index = index + j;
-		c->pages[t].flags = page_flags[j];
-		c->pages[t].order = 0;
-		c->pages[t].lru = PCS_LRU_NONE;
-		if (j == 0) {
-			head = t;
-			c->pages[t].order = (guint8) order;
-		} else {
-			c->pages[t].flags |= PCS_PG_TAIL;
-			c->pages[t].prev = head;
-		}
-		if (pcs_index_at(&c->index, pos) == 0) {
-			pcs_index_insert_at(&c->index, pos, t);
-		} else {
-			PcsShadowEntry sh;
-
-			pcs_shadow_take(&c->shadow, &c->index, pos, &sh);
-			pcs_index_replace_at(&c->index, pos, t);
-			if (j == 0) {
-				guint64 active_pages, inactive_pages;
-
-				c->stats.refaults += nr;
-				c->lops->counts(c->lists, &active_pages, &inactive_pages);
-				if (pcs_shadow_distance(&sh, nonresident_age(c)) <= active_pages) {
-					active = TRUE;
-					c->stats.refault_activations += nr;
-				}
-			}
-		}
-	}
-	c->nr_resident += nr;
-	c->lops->add(c->lists, head, active);
-	return head;
 }
 
 PcsRaState *
