@@ -153,9 +153,9 @@ guint64 pcs_config_cache_pages(const PcsConfig *cfg);
 guint32 pcs_config_effective_inactive_ratio(const PcsConfig *cfg);
 const char *pcs_policy_name(PcsPolicyKind k);
 
-/* Parsers shared by every command. Sizes: "4096", "4K", "1m", "2GiB", "1TB", "100B" (binary,
- * case-insensitive). Durations: "500ms", "5s", "2m", "1h", "250us", "100ns", or a plain number
- * of ns. Counts: plain unsigned decimal. Sizes and durations may have a decimal point when
+/* Parsers shared by every command (sim/units.c). Sizes: "4096", "4K", "1m", "2GiB", "1TB",
+ * "100B" (binary, case-insensitive). Durations: "500ms", "5s", "2m", "1h", "250us", "100ns",
+ * or a plain number of ns. Counts: plain unsigned decimal. Sizes and durations may have a decimal point when
  * the result is whole ("1.5G", "1.5s"; not "1.1K"). All fail (FALSE, error set,
  * PCS_OPTIONS_ERROR_INVALID, output untouched) on empty text, spaces, signs, trailing
  * garbage and values above 2^64 - 1. */
