@@ -39,11 +39,8 @@
  * address beyond --device-size) is kept as a sticky GError naming the backing file, the
  * page and the offset; from then on no data moves, but layout, model and counters go on.
  *
- * The temporary device (no --device) is opened with O_TMPFILE, or created and unlinked at
- * once where that is missing: it has no name, so nothing is left after exit, SIGINT,
- * SIGTERM or a crash. A named device is created sparse with O_EXCL (never an existing
- * file without --device-reuse), and gets a journal (FILE.pcsim-journal) at
- * pcs_device_free() for pcsim verify.
+ * Creating and freeing a device (the backing file, the frames, the journal) is in
+ * device-file.c.
  *
  * Not modelled: a queue (I/Os are served one at a time in issue order), trim, partial-page
  * I/O (everything is whole 4 KiB pages).
@@ -52,103 +49,20 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <pcsim/device.h>
 
+#include "device-internal.h"
 #include "device-model.h"
 #include "device-verify.h"
 #include "util.h"
 
 G_DEFINE_QUARK (pcs-device-error-quark, pcs_device_error)
-
-#define PAGE PCS_DEV_PAGE_BYTES
-#define EXT_SHIFT 8
-#define EXT_PAGES (1u << EXT_SHIFT)            /* 1 MiB extents */
-#define VOLUME_PAGES (PCS_DEVICE_VOLUME_SPAN / PAGE)
-#ifndef IOV_MAX
-#define IOV_MAX 1024
-#endif
-#define MAX_IOV MIN(IOV_MAX, 1024)
-/* Latency histogram: exact below 16 ns, then 8 buckets per power of two (12.5%). */
-#define LAT_BUCKETS (16 + 60 * 8)
-
-typedef struct {
-	guint32 file;
-	guint64 ext;         /* page / EXT_PAGES within the file (or volume) */
-	guint64 file_page;   /* first page of the extent in the backing file */
-	guint64 dev_page;    /* first page as the latency model addresses it */
-	guint32 gen[];       /* --data on: dirtied[EXT_PAGES], then written[EXT_PAGES] */
-} Extent;
-
-/* A slot of the extent table: the key and the model address inline, so a lookup with
- * --data off reads one slot and not the extent (e NULL: empty). */
-typedef struct {
-	guint64  ext;
-	guint64  dev_page;
-	guint64  file_page;
-	Extent  *e;
-	guint32  file;
-} ExtSlot;
-
-typedef struct {
-	guint64 ios;
-	guint64 bytes;
-	guint64 hist[PCS_IO_HIST_BUCKETS];
-} DirCounters;
-
-struct PcsDevice {
-	/* configuration */
-	gboolean              data;
-	gboolean              verify;
-	gboolean              block_level;
-	gboolean              reused;
-	guint32               max_io_pages;
-	guint64               capacity_bytes;   /* 0: grows */
-	const PcsDevModelOps *model;
-	PcsDevModelParams     params;
-	/* the backing file (--data on) */
-	int                   fd;
-	char                 *path;             /* as messages name it */
-	char                 *journal_for;      /* --device FILE: where the journal goes */
-	/* frames and buffers (--data on) */
-	guint8               *frames;
-	guint32               nr_frames;
-	guint8               *scratch;          /* max_io_pages pages for direct I/O */
-	struct iovec         *iov;              /* MAX_IOV entries */
-	/* layout */
-	ExtSlot              *ext_slots;        /* (file, ext) -> Extent*, linear probing */
-	guint64               ext_mask;         /* slots - 1 (a power of two) */
-	guint64               nr_extents;       /* at most half the slots */
-	GPtrArray            *order;            /* Extent*, in allocation order (owns them) */
-	ExtSlot               last;             /* the previous lookup's (e NULL: none) */
-	guint64               next_file_page;   /* allocation frontier of the backing file */
-	GHashTable           *resv;             /* file-level: file + 1 -> Reservation */
-	guint64               next_dev_page;    /* frontier of the model's address space */
-	/* the model's head: where the previous I/O ended */
-	guint64               head;
-	gboolean              any_io;
-	/* counters */
-	DirCounters           rd, wr;
-	guint64               seq_ios;
-	guint64               busy_ns;
-	guint64               verify_errors;
-	guint64               lat_hist[LAT_BUCKETS];
-	guint64               lat_max_ns;
-	gboolean              time_calls;       /* measure wall_ns (two clock reads a call) */
-	guint64               wall_ns;          /* real time spent in preadv/pwritev */
-	guint32               nr_reports;
-	PcsDeviceReportFunc   report_fn;
-	gpointer              report_user;
-	GError               *error;            /* sticky: the first one */
-};
 
 /* The place of one page. */
 typedef struct {
@@ -157,18 +71,6 @@ typedef struct {
 	guint64  file_page;  /* the extent's first page in the backing file */
 	guint32  off;        /* page within the extent */
 } Loc;
-
-static inline guint32 *
-dirtied_of(Extent *e)
-{
-	return e->gen;
-}
-
-static inline guint32 *
-written_of(Extent *e)
-{
-	return e->gen + EXT_PAGES;
-}
 
 static inline guint64
 loc_dev_page(Loc l)
@@ -727,202 +629,4 @@ const char *
 pcs_device_path(const PcsDevice *d)
 {
 	return d->path;
-}
-
-/* The temporary device: O_TMPFILE (no name ever), else mkstemp + unlink. */
-static gboolean
-open_temporary(PcsDevice *d, GError **error)
-{
-	const char *dir = g_get_tmp_dir();
-	g_autofree char *tmpl = NULL;
-
-	d->path = g_strdup_printf("temporary device in %s", dir);
-#ifdef O_TMPFILE
-	d->fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (d->fd >= 0)
-		return TRUE;
-#endif
-	tmpl = g_build_filename(dir, "pcsim-device.XXXXXX", NULL);
-	d->fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0600);
-	if (d->fd < 0) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
-			    "cannot create a temporary device in %s: %s", dir, g_strerror(errno));
-		return FALSE;
-	}
-	unlink(tmpl);
-	return TRUE;
-}
-
-/* --device FILE: created sparse with O_EXCL, or an existing regular file with reuse. */
-static gboolean
-open_named(PcsDevice *d, const PcsDeviceSpec *spec, GError **error)
-{
-	struct stat st;
-	int flags = O_RDWR | O_CLOEXEC | O_CREAT | (spec->reuse ? 0 : O_EXCL);
-
-	d->path = g_strdup(spec->path);
-	if (stat(spec->path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
-				    "%s: is a directory (--device wants a file)", spec->path);
-			return FALSE;
-		}
-		if (!spec->reuse) {
-			g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
-				    "%s exists; pass --device-reuse to use it", spec->path);
-			return FALSE;
-		}
-		d->reused = TRUE;
-	}
-	d->fd = open(spec->path, flags, 0644);
-	if (d->fd < 0) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN, "%s: %s%s", spec->path,
-			    g_strerror(errno), errno == EEXIST ?
-			    " (pass --device-reuse to use it)" : "");
-		return FALSE;
-	}
-	if (fstat(d->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN,
-			    "%s: not a regular file", spec->path);
-		return FALSE;
-	}
-	return TRUE;
-}
-
-/*
- * The frames: one anonymous mapping, zero and reserved lazily, so a frame costs memory only
- * once a page uses it (pcs_alloc_big() would memset the whole cache size up front, which for
- * a 64 GiB --cache is 64 GiB of RSS before the first request). Fails with
- * PCS_DEVICE_ERROR_OPEN when the address space is short.
- */
-static gboolean
-map_frames(PcsDevice *d, GError **error)
-{
-	gsize bytes = (gsize) MAX(d->nr_frames, 1) * PAGE;
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_OPEN, "cannot map %"
-			    G_GSIZE_FORMAT " bytes of page frames: %s", bytes, g_strerror(errno));
-		return FALSE;
-	}
-#ifdef MADV_HUGEPAGE
-	/* Frames are touched all over: 2 MiB pages fault in 512 times less often and keep
-	 * the TLB from missing on every page copied (a hint; a kernel without THP ignores it). */
-	(void) madvise(p, bytes, MADV_HUGEPAGE);
-#endif
-	d->nr_frames = MAX(d->nr_frames, 1);
-	d->frames = p;
-	return TRUE;
-}
-
-PcsDevice *
-pcs_device_new(const PcsConfig *cfg, const PcsDeviceSpec *spec, guint32 nr_frames,
-	       GError **error)
-{
-	static const PcsDeviceSpec no_spec = { NULL, FALSE, 0, NULL };
-	g_autoptr(PcsDevice) d = NULL;
-
-	g_return_val_if_fail(cfg != NULL, NULL);
-	if (!spec)
-		spec = &no_spec;
-	d = g_new0(PcsDevice, 1);
-	d->fd = -1;
-	d->data = cfg->data;
-	d->verify = cfg->verify;
-	d->capacity_bytes = spec->size_bytes;
-	d->max_io_pages = (guint32) MAX(cfg->max_io_bytes / PAGE, 1);
-	d->ext_mask = 1023;
-	d->ext_slots = g_new0(ExtSlot, d->ext_mask + 1);
-	d->resv = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-	d->order = g_ptr_array_new_with_free_func(g_free);
-	d->model = pcs_dev_model(cfg->device_model);
-	if (!d->model) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_PARAM,
-			    "unknown device model %u", cfg->device_model);
-		return NULL;
-	}
-	if (!pcs_dev_model_params(d->model, spec->params, spec->size_bytes, &d->params, error))
-		return NULL;
-	if (cfg->verify && !cfg->data) {
-		g_set_error(error, PCS_DEVICE_ERROR, PCS_DEVICE_ERROR_PARAM,
-			    "--verify on needs --data on (there is no data to check)");
-		return NULL;
-	}
-	if (!d->data) {
-		d->path = g_strdup("metadata-only device");
-		return g_steal_pointer(&d);
-	}
-	if (spec->path ? !open_named(d, spec, error) : !open_temporary(d, error))
-		return NULL;
-#ifdef O_NOATIME
-	{
-		/* Reads need not update the backing file's atime (a hint: a file of another
-		 * owner refuses it, and then keeps its atime). */
-		int fl = fcntl(d->fd, F_GETFL);
-
-		if (fl >= 0)
-			(void) fcntl(d->fd, F_SETFL, fl | O_NOATIME);
-	}
-#endif
-	d->nr_frames = nr_frames;
-	if (!map_frames(d, error))
-		return NULL;
-	d->scratch = pcs_alloc_big((gsize) d->max_io_pages * PAGE);
-	d->iov = g_new(struct iovec, MAX_IOV);
-	d->journal_for = g_strdup(spec->path);  /* last: a device that failed gets none */
-	return g_steal_pointer(&d);
-}
-
-/* The journal's lines: every page ever dirtied, in layout order. */
-static GArray *
-journal_entries(const PcsDevice *d)
-{
-	GArray *a = g_array_new(FALSE, FALSE, sizeof(PcsDevJournalEntry));
-
-	for (guint i = 0; i < d->order->len; i++) {
-		Extent *e = g_ptr_array_index(d->order, i);
-
-		for (guint32 k = 0; k < EXT_PAGES; k++) {
-			PcsDevJournalEntry j = {
-				.file = e->file,
-				.page = e->ext * EXT_PAGES + k,
-				.offset_bytes = (e->file_page + k) * PAGE,
-				.dirtied = dirtied_of(e)[k],
-				.written = written_of(e)[k],
-			};
-
-			if (j.dirtied)
-				g_array_append_val(a, j);
-		}
-	}
-	return a;
-}
-
-void
-pcs_device_free(PcsDevice *d)
-{
-	if (!d)
-		return;
-	if (d->journal_for) {
-		g_autoptr(GArray) entries = journal_entries(d);
-		g_autoptr(GError) error = NULL;
-
-		if (!pcs_dev_journal_write(d->journal_for, d->verify, d->reused, entries, &error))
-			g_warning("%s", error->message);
-	}
-	if (d->fd >= 0)
-		close(d->fd);
-	if (d->frames)
-		munmap(d->frames, (gsize) d->nr_frames * PAGE);
-	pcs_free_big(d->scratch);
-	g_free(d->iov);
-	g_free(d->ext_slots);
-	g_hash_table_unref(d->resv);
-	g_ptr_array_unref(d->order);
-	g_clear_error(&d->error);
-	g_free(d->path);
-	g_free(d->journal_for);
-	g_free(d);
 }
